@@ -1,0 +1,68 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, huawei.isales contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # Mirrors CONNECTION_ARGUMENT_SPEC in plugins/module_utils/common.py.
+    DOCUMENTATION = r"""
+options:
+  url:
+    description:
+      - Base URL of the CC-iSales server, for example V(https://10.1.1.1:28443).
+      - A path after the port is kept as a prefix (for a server behind a reverse proxy).
+      - If not set, the value of the E(ISALES_URL) environment variable is used.
+    type: str
+    required: true
+  access_key:
+    description:
+      - The access key (AK) of the AK/SK pair the server's administrator issued.
+      - If not set, the value of the E(ISALES_ACCESS_KEY) environment variable is used.
+    type: str
+    required: true
+  secret_key:
+    description:
+      - The secret key (SK) that signs every request (auth-v2). It is never sent, logged or returned.
+      - If not set, the value of the E(ISALES_SECRET_KEY) environment variable is used.
+    type: str
+    required: true
+  validate_certs:
+    description:
+      - Whether to verify the server's TLS certificate.
+      - Leave this on; for a server whose certificate comes from a private CA, set O(ca_path) instead.
+      - If not set, the value of the E(ISALES_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path to a PEM bundle of the CA certificates to trust, for a server with a private CA.
+      - When not set, the CA bundle shipped with C(requests) (certifi) is used;
+        E(REQUESTS_CA_BUNDLE) and E(CURL_CA_BUNDLE) are deliberately ignored so that
+        these options alone decide what is trusted.
+      - If not set, the value of the E(ISALES_CA_PATH) environment variable is used.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for the server to connect and to answer, for each request.
+      - If not set, the value of the E(ISALES_TIMEOUT) environment variable is used.
+    type: int
+    default: 30
+  retries:
+    description:
+      - How many more times a read is tried after a connection error, a timeout, HTTP 429 or a 5xx answer,
+        with exponential backoff and jitter, honouring C(Retry-After). V(0) disables retries. At most V(10).
+      - Writes are never repeated blindly; after an ambiguous failure of a write the module reads the
+        server's state again and only writes again when the write provably did not happen.
+      - If not set, the value of the E(ISALES_RETRIES) environment variable is used.
+    type: int
+    default: 3
+requirements:
+  - requests
+notes:
+  - Requests are signed with the vendor's auth-v2 AK/SK scheme, which includes the signing time;
+    the clock of the host that runs the module must be within 15 minutes of the server's.
+"""

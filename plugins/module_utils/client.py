@@ -1,0 +1,408 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, huawei.isales contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one HTTP client of the collection's modules.
+
+It signs every request with auth-v2, sends exactly the bytes it signed, pages
+list calls, retries reads (never writes) on transient failures, and turns
+every failure into one structured IsalesError that never carries a secret.
+
+This is a private module_utils: its API may change without notice; only
+signer.authorization() is public.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import json
+import random
+import time
+import traceback
+
+from urllib.parse import quote, urlsplit
+
+REQUESTS_IMPORT_ERROR = None
+try:
+    import requests
+    import requests.utils
+except ImportError:  # pragma: no cover - exercised by the sanity import test
+    requests = None
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+from ansible_collections.huawei.isales.plugins.module_utils import signer
+
+SUCCESS = "0200000"
+PAGE_SIZE = 50
+API_PREFIX = "/rest/isales/v1/openapi/campaigns"
+CONTENT_TYPE = "application/json; charset=UTF-8"
+USER_AGENT = "huawei.isales-ansible-collection"
+
+# The vendor's error table (createObResult; the other calls use the same family).
+ERROR_CODES = {
+    "0200000": "success",
+    "0200001": "parameter error (details in resultDesc)",
+    "02000001": "empty parameter",
+    "02000002": "the parameter contains invalid characters",
+    "02000003": "the parameter is longer than the maximum length",
+    "02000004": "the parameter is shorter than the minimum length",
+    "02000005": "the parameter length is out of the allowed range",
+    "02000006": "incorrect parameter type",
+    "02000007": "incorrect parameter value",
+    "02000008": "parameter conversion error",
+    "02000009": "incorrect parameter combination",
+    "02000010": "the hour and minute parameters must be set at the same time",
+    "02000011": "too many parameters",
+}
+
+# Longest part of an unparsable answer quoted in an error.
+BODY_EXCERPT = 300
+# Upper bound on a server's Retry-After that we are willing to wait.
+MAX_RETRY_AFTER = 60.0
+
+# Error kinds. "Ambiguous" ones may hide a write that did happen.
+KIND_API = "api"            # the server answered with a vendor error code
+KIND_HTTP = "http"          # non-2xx HTTP status
+KIND_AUTH = "auth"          # 401: the signature was rejected
+KIND_CONNECTION = "connection"
+KIND_TIMEOUT = "timeout"
+KIND_TLS = "tls"
+KIND_PARSE = "parse"        # an answer that is not the JSON we expect
+KIND_CONFIG = "config"      # bad connection settings, found before any request
+
+
+def meaning_of(code):
+    """The vendor's meaning of a returnCode, or None."""
+    if code is None:
+        return None
+    return ERROR_CODES.get(str(code))
+
+
+class IsalesError(Exception):
+    """One failure of one call, with everything an operator needs and no secret."""
+
+    def __init__(self, msg, kind, call=None, status=None, return_code=None,
+                 return_desc=None, attempts=None, sent=None):
+        super(IsalesError, self).__init__(msg)
+        self.msg = msg
+        self.kind = kind
+        self.call = call
+        self.status = status
+        self.return_code = return_code
+        self.return_desc = return_desc
+        self.attempts = attempts
+        # True: the request reached the server; None: it may have.
+        self.sent = sent
+
+    @property
+    def meaning(self):
+        return meaning_of(self.return_code)
+
+    @property
+    def retryable(self):
+        """A transient failure: worth another try of a read."""
+        if self.kind in (KIND_CONNECTION, KIND_TIMEOUT):
+            return True
+        return self.kind == KIND_HTTP and (self.status == 429 or (self.status or 0) >= 500)
+
+    @property
+    def ambiguous(self):
+        """For a write: the server may or may not have acted."""
+        return self.retryable or self.kind == KIND_PARSE
+
+    def to_result(self):
+        """Keyword arguments for AnsibleModule.fail_json()."""
+        result = dict(msg=self.msg, error_kind=self.kind)
+        for key, value in (("call", self.call), ("status", self.status),
+                           ("returnCode", self.return_code), ("returnDesc", self.return_desc),
+                           ("meaning", self.meaning), ("attempts", self.attempts)):
+            if value is not None:
+                result[key] = value
+        return result
+
+
+def retry_delay(attempt, retry_after=None, base=0.5, cap=8.0, rand=random.random):
+    """Seconds to wait before try number attempt+1 (attempt counts from 1).
+
+    Exponential backoff with full jitter, never shorter than a server's
+    Retry-After (bounded by MAX_RETRY_AFTER).
+    """
+    backoff = min(cap, base * (2 ** (attempt - 1)))
+    delay = backoff / 2 + rand() * backoff / 2
+    if retry_after is not None:
+        delay = max(delay, min(float(retry_after), MAX_RETRY_AFTER))
+    return delay
+
+
+def parse_retry_after(value):
+    """Seconds from a Retry-After header (delta-seconds form), or None."""
+    if value is None:
+        return None
+    try:
+        seconds = float(str(value).strip())
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 else None
+
+
+def host_header(url):
+    """The Host value for a base URL: host, plus :port unless it is the scheme's default."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = "[%s]" % host
+    port = parts.port
+    default = {"https": 443, "http": 80}.get(parts.scheme)
+    if port and port != default:
+        host = "%s:%d" % (host, port)
+    return host
+
+
+def check_url(url):
+    """Problems with a base URL, as a message naming the option, or None."""
+    try:
+        parts = urlsplit(url or "")
+        parts.port  # pylint: disable=pointless-statement  # raises on a bad port
+    except ValueError as exc:
+        return "url %r is not a valid URL: %s" % (url, exc)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return "url must be a base URL such as https://10.1.1.1:28443, got %r" % (url,)
+    if parts.query or parts.fragment:
+        return "url must not carry a query string or fragment, got %r" % (url,)
+    if parts.username or parts.password:
+        return "url must not carry credentials; use access_key and secret_key"
+    return None
+
+
+def encode_query(query):
+    """The query string as sent. The server decodes it before checking the signature."""
+    return "&".join(
+        "%s=%s" % (quote(str(key), safe="-._~"), quote(str(value), safe="-._~"))
+        for key, value in query.items()
+    )
+
+
+class IsalesClient(object):
+    """A signed, paged, retrying CC-iSales OpenAPI client."""
+
+    def __init__(self, url, access_key, secret_key, validate_certs=True, ca_path=None,
+                 timeout=30, retries=3, session=None, clock=None, sleep=time.sleep,
+                 backoff=0.5):
+        if requests is None:
+            raise IsalesError("the requests Python library is required", KIND_CONFIG)
+        problem = check_url(url)
+        if problem:
+            raise IsalesError(problem, KIND_CONFIG)
+        parts = urlsplit(url)
+        self.base = "%s://%s" % (parts.scheme, parts.netloc)
+        self.path_prefix = parts.path.rstrip("/")
+        self.host = host_header(url)
+        self.access_key = access_key
+        self._secret_key = secret_key
+        self.timeout = timeout
+        self.retries = max(0, int(retries))
+        self.backoff = backoff
+        self.sleep = sleep
+        self.clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
+        # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE replace verify=True,
+        # so resolve True to requests' own bundle: the options, not the
+        # environment, decide what is trusted.
+        if not validate_certs:
+            self.verify = False
+        elif ca_path:
+            self.verify = ca_path
+        else:
+            self.verify = requests.utils.DEFAULT_CA_BUNDLE_PATH
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.requests_made = 0
+        self.last_return_code = None
+        self.last_return_desc = None
+
+    # -- low level -----------------------------------------------------------
+
+    def api_path(self, vdn_id, suffix):
+        return "%s%s/%d/%s" % (self.path_prefix, API_PREFIX, int(vdn_id), suffix)
+
+    def _describe(self, method, path):
+        return "%s %s" % (method, path)
+
+    def _send_once(self, method, path, query=None, body=None):
+        """One signed request. Returns the parsed JSON object; raises IsalesError."""
+        call = self._describe(method, path)
+        body_text = None
+        if body is not None:
+            body_text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        signed_at = self.clock()
+        headers = {"Host": self.host}
+        authorization = signer.authorization(
+            self.access_key, self._secret_key, method, path, query=query,
+            headers={"host": self.host}, body=body_text, timestamp=signed_at)
+        headers["Authorization"] = authorization
+        headers["Content-Type"] = CONTENT_TYPE
+        headers["Accept"] = "application/json"
+        url = self.base + quote(path, safe="/-._~")
+        if query:
+            url += "?" + encode_query(query)
+        data = body_text.encode("utf-8") if body_text is not None else None
+        self.requests_made += 1
+        try:
+            response = self.session.request(
+                method, url, data=data, headers=headers, timeout=self.timeout,
+                verify=self.verify, allow_redirects=False)
+        except requests.exceptions.SSLError as exc:
+            raise IsalesError(
+                "TLS verification of %s failed for %s: %s. If the server's certificate is "
+                "issued by a private CA, give that CA's bundle in ca_path (or ISALES_CA_PATH)."
+                % (self.base, call, _short(exc)), KIND_TLS, call=call, sent=False)
+        except requests.exceptions.ConnectTimeout as exc:
+            raise IsalesError("connecting to %s timed out after %ss for %s"
+                              % (self.base, self.timeout, call), KIND_TIMEOUT, call=call, sent=False)
+        except requests.exceptions.Timeout as exc:
+            raise IsalesError("no answer from %s within the timeout of %ss for %s"
+                              % (self.base, self.timeout, call), KIND_TIMEOUT, call=call)
+        except requests.exceptions.ConnectionError as exc:
+            raise IsalesError("connection to %s failed for %s: %s" % (self.base, call, _short(exc)),
+                              KIND_CONNECTION, call=call)
+        except requests.exceptions.RequestException as exc:
+            raise IsalesError("request %s failed: %s" % (call, _short(exc)), KIND_CONNECTION, call=call)
+        return self._parse(response, call, signed_at)
+
+    def _parse(self, response, call, signed_at):
+        status = response.status_code
+        text = response.text or ""
+        try:
+            payload = json.loads(text) if text.strip() else None
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict):
+            payload = None
+        code = desc = None
+        if payload is not None:
+            code = payload.get("returnCode", payload.get("resultCode"))
+            desc = payload.get("returnDesc", payload.get("resultDesc"))
+            code = None if code is None else str(code)
+        if status == 401:
+            raise IsalesError(
+                "the server rejected the request signature (HTTP 401%s) for %s. Likely causes: a wrong "
+                "access_key or secret_key, or a clock difference of more than 15 minutes between this "
+                "host and the server (this request was signed at %s UTC)."
+                % (": %s" % desc if desc else "", call, signer.format_timestamp(signed_at)),
+                KIND_AUTH, call=call, status=status, return_code=code, return_desc=desc, sent=True)
+        if status < 200 or status >= 300:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            msg = "HTTP %d from the server for %s" % (status, call)
+            if desc:
+                msg += ": %s" % desc
+            elif text.strip():
+                msg += "; the answer began: %s" % _excerpt(text)
+            err = IsalesError(msg, KIND_HTTP, call=call, status=status, return_code=code,
+                              return_desc=desc, sent=True)
+            err.retry_after = retry_after
+            raise err
+        if payload is None:
+            raise IsalesError(
+                "the server's answer to %s is not a JSON object (HTTP %d, %s): %s"
+                % (call, status, response.headers.get("Content-Type", "no content type"),
+                   _excerpt(text) if text.strip() else "<empty body>"),
+                KIND_PARSE, call=call, status=status, sent=True)
+        self.last_return_code = code
+        self.last_return_desc = desc
+        if code != SUCCESS:
+            meaning = meaning_of(code)
+            raise IsalesError(
+                "%s failed with returnCode %s (%s)%s" % (
+                    call, code, meaning or "not in the vendor's error table",
+                    ": %s" % desc if desc else ""),
+                KIND_API, call=call, status=status, return_code=code, return_desc=desc, sent=True)
+        return payload
+
+    def read(self, method, path, query=None):
+        """A read, retried on transient failures up to self.retries times."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._send_once(method, path, query=query)
+            except IsalesError as err:
+                if not err.retryable or attempt > self.retries:
+                    if attempt > 1:
+                        err.attempts = attempt
+                        err.msg = "%s (gave up after %d tries)" % (err.msg, attempt)
+                        err.args = (err.msg,)
+                    raise
+                self.sleep(retry_delay(attempt, getattr(err, "retry_after", None), base=self.backoff))
+
+    def write(self, method, path, body=None):
+        """A write, sent exactly once: the caller decides what an ambiguous failure means."""
+        return self._send_once(method, path, body=body)
+
+    def pause(self, attempt, err=None):
+        """Back off before another try of a write the caller has reconciled."""
+        self.sleep(retry_delay(attempt, getattr(err, "retry_after", None), base=self.backoff))
+
+    def read_pages(self, path, key):
+        """Every item of a paged list call (pages of PAGE_SIZE until totalCount)."""
+        items = []
+        page = 1
+        total = None
+        while True:
+            payload = self.read("GET", path, query={"pageSize": str(PAGE_SIZE), "pageNum": str(page)})
+            chunk = payload.get(key) or []
+            if not isinstance(chunk, list):
+                raise IsalesError("the server's answer to GET %s has no %s list" % (path, key),
+                                  KIND_PARSE, call="GET %s" % path)
+            try:
+                total = int(payload.get("totalCount", 0))
+            except (TypeError, ValueError):
+                total = 0
+            items.extend(chunk)
+            if not chunk or len(items) >= total:
+                return items
+            page += 1
+
+    # -- the six calls -------------------------------------------------------
+
+    def list_obs_codes(self, vdn_id):
+        return self.read_pages(self.api_path(vdn_id, "queryOBSResultCode"), "obsCodes")
+
+    def list_results(self, vdn_id):
+        return self.read_pages(self.api_path(vdn_id, "queryOBSResults"), "data")
+
+    def get_result(self, vdn_id, def_id):
+        payload = self.read("GET", self.api_path(vdn_id, "%s/queryObsResultDetail" % def_id))
+        result = payload.get("obResult")
+        if not isinstance(result, dict):
+            raise IsalesError("the server's answer to the detail of %s has no obResult" % def_id,
+                              KIND_PARSE, call="GET detail %s" % def_id)
+        return result
+
+    def create_result(self, vdn_id, display_result, obs_codes, result_code=None):
+        body = {}
+        if result_code:
+            body["resultCode"] = result_code
+        body["displayResult"] = display_result
+        body["obsCodes"] = list(obs_codes)
+        return self.write("POST", self.api_path(vdn_id, "createObResult"), body=body)
+
+    def update_result(self, vdn_id, def_id, display_result, obs_codes):
+        body = {"defId": str(def_id), "displayResult": display_result, "obsCodes": list(obs_codes)}
+        return self.write("POST", self.api_path(vdn_id, "updateObResult"), body=body)
+
+    def delete_result(self, vdn_id, def_id):
+        return self.write("DELETE", self.api_path(vdn_id, "%s/deleteObsResult" % def_id))
+
+
+def _short(exc):
+    """A one-line reason from a requests exception, without the noise of nested reprs."""
+    text = str(exc)
+    for marker in ("Caused by ", "(Caused by "):
+        if marker in text:
+            text = text.split(marker, 1)[1].rstrip(")")
+    return text[:BODY_EXCERPT]
+
+
+def _excerpt(text):
+    text = " ".join(text.split())
+    return text[:BODY_EXCERPT] + ("..." if len(text) > BODY_EXCERPT else "")

@@ -1,0 +1,86 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, huawei.isales contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Connection options shared by every module, defined once.
+
+Mirrored for the documentation by the doc fragment
+huawei.isales.connection. Private module_utils: may change without notice.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+
+from ansible_collections.huawei.isales.plugins.module_utils.client import (
+    REQUESTS_IMPORT_ERROR,
+    IsalesClient,
+    IsalesError,
+    check_url,
+)
+
+CONNECTION_ARGUMENT_SPEC = dict(
+    url=dict(type="str", required=True, fallback=(env_fallback, ["ISALES_URL"])),
+    access_key=dict(type="str", required=True, no_log=False, fallback=(env_fallback, ["ISALES_ACCESS_KEY"])),
+    secret_key=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["ISALES_SECRET_KEY"])),
+    validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["ISALES_VALIDATE_CERTS"])),
+    ca_path=dict(type="path", fallback=(env_fallback, ["ISALES_CA_PATH"])),
+    timeout=dict(type="int", default=30, fallback=(env_fallback, ["ISALES_TIMEOUT"])),
+    retries=dict(type="int", default=3, fallback=(env_fallback, ["ISALES_RETRIES"])),
+)
+
+MAX_RETRIES = 10
+
+
+def argument_spec(**module_options):
+    """The connection options plus a module's own."""
+    spec = dict((key, dict(value)) for key, value in CONNECTION_ARGUMENT_SPEC.items())
+    spec.update(module_options)
+    return spec
+
+
+def connection_problems(params):
+    """Messages, each naming its option, for bad connection settings."""
+    problems = []
+    url_problem = check_url(params.get("url"))
+    if url_problem:
+        problems.append(url_problem)
+    if not (params.get("access_key") or "").strip():
+        problems.append("access_key must not be empty")
+    if not params.get("secret_key"):
+        problems.append("secret_key must not be empty")
+    timeout = params.get("timeout")
+    if timeout is not None and timeout < 1:
+        problems.append("timeout must be at least 1 second, got %d" % timeout)
+    retries = params.get("retries")
+    if retries is not None and not 0 <= retries <= MAX_RETRIES:
+        problems.append("retries must be from 0 to %d, got %d" % (MAX_RETRIES, retries))
+    return problems
+
+
+def fail_on_error(module, err, **result):
+    """The one place an IsalesError becomes fail_json: message, kind, call, status, codes."""
+    result.update(err.to_result())
+    module.fail_json(**result)
+
+
+def client_from_module(module, **overrides):
+    """An IsalesClient from the module's connection options; fails the module on bad input."""
+    if REQUESTS_IMPORT_ERROR:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    params = module.params
+    settings = dict(
+        url=params["url"],
+        access_key=params["access_key"],
+        secret_key=params["secret_key"],
+        validate_certs=params["validate_certs"],
+        ca_path=params["ca_path"],
+        timeout=params["timeout"],
+        retries=params["retries"],
+    )
+    settings.update(overrides)
+    try:
+        return IsalesClient(**settings)
+    except IsalesError as err:
+        fail_on_error(module, err)

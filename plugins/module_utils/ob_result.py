@@ -1,0 +1,269 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, huawei.isales contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""External results ("non-retry policies"): validation, matching, planning and
+converging, with no Ansible objects, so that every decision is testable.
+
+Private module_utils: may change without notice.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import unicodedata
+
+from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesError
+
+VDN_MIN = 1
+VDN_MAX = 9999
+RESULT_CODE_MAX = 7
+
+CREATE = "create"
+UPDATE = "update"
+DELETE = "delete"
+
+
+class ResourceError(Exception):
+    """A decision the module refuses to take (ambiguous match, duplicate display text...)."""
+
+    def __init__(self, msg, **details):
+        super(ResourceError, self).__init__(msg)
+        self.msg = msg
+        self.details = details
+
+
+def normalize_codes(codes):
+    """OBS codes as a sorted list without duplicates: order and repeats do not matter."""
+    return sorted(set(codes or []))
+
+
+def _control_characters(text):
+    return sorted(set("U+%04X" % ord(char) for char in text if unicodedata.category(char) == "Cc"))
+
+
+def validate(params):
+    """Problems with the resource options, each naming its option; [] when all is well.
+
+    Runs before any request is sent.
+    """
+    problems = []
+    vdn_id = params.get("vdn_id")
+    if vdn_id is None or not VDN_MIN <= vdn_id <= VDN_MAX:
+        problems.append("vdn_id must be an integer from %d to %d, got %s" % (VDN_MIN, VDN_MAX, vdn_id))
+    display = params.get("display_result")
+    if display is None or not display.strip():
+        problems.append("display_result must not be empty")
+    else:
+        bad = _control_characters(display)
+        if bad:
+            problems.append("display_result must not contain control characters (found %s)" % ", ".join(bad))
+    code = params.get("result_code")
+    if code is not None:
+        if not code or len(code) > RESULT_CODE_MAX:
+            problems.append("result_code must be 1 to %d characters long, got %d" % (RESULT_CODE_MAX, len(code)))
+        elif code != code.strip() or _control_characters(code):
+            problems.append("result_code must not contain spaces or control characters, got %r" % code)
+    if params.get("state", "present") == "present":
+        codes = params.get("obs_codes")
+        if not codes:
+            problems.append("obs_codes must list at least one OBS code when state=present")
+        else:
+            empty = [index for index, value in enumerate(codes) if not (value or "").strip()]
+            if empty:
+                problems.append("obs_codes must not hold empty codes (items %s)" % ", ".join(str(i + 1) for i in empty))
+            bad = [value for value in codes if value and (value != value.strip() or _control_characters(value))]
+            if bad:
+                problems.append("obs_codes must not hold spaces or control characters (%s)" % ", ".join(repr(v) for v in bad))
+    return problems
+
+
+def summary(state):
+    """The part of a result that the diff shows and that decides 'changed'."""
+    if state is None:
+        return {}
+    return {
+        "display_result": state["display_result"],
+        "result_code": state.get("result_code"),
+        "obs_codes": normalize_codes(state.get("obs_codes")),
+    }
+
+
+def from_detail(detail, vdn_id):
+    """A result's state from a queryObsResultDetail obResult."""
+    codes = [entry.get("failCode") for entry in detail.get("resultMapList") or [] if entry.get("failCode") is not None]
+    return {
+        "defId": str(detail.get("defId")),
+        "display_result": detail.get("displayResult"),
+        "result_code": detail.get("resultCode") or None,
+        "obs_codes": normalize_codes(str(code) for code in codes),
+        "vdn_id": vdn_id,
+    }
+
+
+def find(listing, display_result, result_code=None):
+    """The listed result this task manages, or None.
+
+    Identity is the result code when one is given, else the display text.
+    More than one match is an error naming the defIds.
+    """
+    if result_code:
+        matches = [item for item in listing if (item.get("resultCode") or None) == result_code]
+        what = "result code %r" % result_code
+    else:
+        matches = [item for item in listing if item.get("displayResult") == display_result]
+        what = "display text %r" % display_result
+    if len(matches) > 1:
+        ids = ", ".join(str(item.get("defId")) for item in matches)
+        raise ResourceError(
+            "%d external results have the %s (defIds %s); the module cannot tell which one to manage. "
+            "Remove the extra ones, or set result_code to pick one." % (len(matches), what, ids),
+            defIds=[str(item.get("defId")) for item in matches])
+    return matches[0] if matches else None
+
+
+def text_conflict(listing, display_result, keep_def_id=None):
+    """Another listed result that already shows display_result, or None."""
+    for item in listing:
+        if item.get("displayResult") == display_result and str(item.get("defId")) != str(keep_def_id):
+            return item
+    return None
+
+
+def conflict_error(other, desired):
+    code = other.get("resultCode") or None
+    if code:
+        how = ("to manage that result, set result_code: %r; or remove it first (state: absent, result_code: %r)"
+               % (code, code))
+    else:
+        how = ("it has no result code and a result code cannot be added to an existing result: to keep it, "
+               "leave result_code out; to replace it, remove it first (state: absent without result_code)")
+    return ResourceError(
+        "VDN %s already has an external result with the display text %r (defId %s, result code %s); display "
+        "texts must stay unique, so a second one is not created. %s."
+        % (desired["vdn_id"], desired["display_result"], other.get("defId"),
+           repr(code) if code else "none", how[0].upper() + how[1:]),
+        defId=str(other.get("defId")))
+
+
+def plan(current, listing, desired, state):
+    """The write to make, as (action, def_id), or (None, def_id) when nothing is to do."""
+    if state == "absent":
+        return (DELETE, current["defId"]) if current else (None, None)
+    if current is None:
+        other = text_conflict(listing, desired["display_result"])
+        if other:
+            raise conflict_error(other, desired)
+        return CREATE, None
+    if (current["display_result"] == desired["display_result"]
+            and normalize_codes(current["obs_codes"]) == normalize_codes(desired["obs_codes"])):
+        return None, current["defId"]
+    if current["display_result"] != desired["display_result"]:
+        other = text_conflict(listing, desired["display_result"], keep_def_id=current["defId"])
+        if other:
+            raise conflict_error(other, desired)
+    return UPDATE, current["defId"]
+
+
+class ObResultManager(object):
+    """Converges one external result on one VDN; reads freely, writes only when asked and not in check mode."""
+
+    def __init__(self, client, vdn_id, check_mode=False):
+        self.client = client
+        self.vdn_id = vdn_id
+        self.check_mode = check_mode
+
+    def read(self, desired):
+        """(current state or None, listing) from a fresh listing and, for a match, its detail."""
+        listing = self.client.list_results(self.vdn_id)
+        match = find(listing, desired["display_result"], desired.get("result_code"))
+        if match is None:
+            return None, listing
+        return from_detail(self.client.get_result(self.vdn_id, match.get("defId")), self.vdn_id), listing
+
+    def _write(self, action, def_id, desired):
+        """One write; the state it leaves."""
+        if action == CREATE:
+            payload = self.client.create_result(
+                self.vdn_id, desired["display_result"], desired["obs_codes"], desired.get("result_code"))
+            def_id = payload.get("defId")
+            if not def_id:
+                raise IsalesError("the server confirmed the create but returned no defId", "parse",
+                                  call="POST createObResult", sent=True)
+            return dict(desired, defId=str(def_id))
+        if action == UPDATE:
+            self.client.update_result(self.vdn_id, def_id, desired["display_result"], desired["obs_codes"])
+            return dict(desired, defId=str(def_id))
+        self.client.delete_result(self.vdn_id, def_id)
+        return None
+
+    def ensure(self, desired, state):
+        """Make the result match desired (state present) or go away (absent).
+
+        Returns dict(changed, before, after, def_id, action, attempts). A write whose
+        outcome is unknown (connection lost, timeout, 5xx, unreadable answer) is
+        never repeated blindly: the state is read again, and the write is only
+        tried again when it provably did not happen, at most client.retries times.
+        """
+        desired = dict(desired, vdn_id=self.vdn_id, obs_codes=normalize_codes(desired.get("obs_codes")))
+        before, listing = self.read(desired)
+        current = before
+        attempts = 0
+        action_done = None
+        while True:
+            action, def_id = plan(current, listing, desired, state)
+            if action is None:
+                after = current
+                break
+            action_done = action
+            if self.check_mode:
+                after = None if action == DELETE else dict(desired, defId=def_id)
+                break
+            attempts += 1
+            try:
+                after = self._write(action, def_id, desired)
+                break
+            except IsalesError as err:
+                if not err.ambiguous:
+                    raise
+                last_error = err
+            current, listing = self._reread_after(action, desired, last_error)
+            action_again, _dummy = plan(current, listing, desired, state)
+            if action_again is None:
+                after = current
+                break
+            if attempts > self.client.retries:
+                raise IsalesError(
+                    "%s of the external result %r on VDN %s failed after %d tries; after each failure the "
+                    "server's state was read again and showed the %s had not happened. Last cause: %s"
+                    % (action, desired["display_result"], self.vdn_id, attempts, action, last_error.msg),
+                    last_error.kind, call=last_error.call, status=last_error.status,
+                    return_code=last_error.return_code, return_desc=last_error.return_desc, attempts=attempts)
+            self.client.pause(attempts, last_error)
+        if after is not None and state == "present" and not after.get("result_code") and current:
+            after = dict(after, result_code=current.get("result_code"))
+        result_id = None
+        for candidate in (after, before):
+            if candidate and candidate.get("defId"):
+                result_id = candidate["defId"]
+                break
+        return dict(
+            changed=summary(before) != summary(after),
+            before=before,
+            after=after,
+            def_id=result_id,
+            action=action_done,
+            attempts=attempts,
+        )
+
+    def _reread_after(self, action, desired, err):
+        try:
+            return self.read(desired)
+        except IsalesError as reread_err:
+            raise IsalesError(
+                "the %s of the external result %r on VDN %s may or may not have happened (%s), and reading the "
+                "server's state again failed too (%s). Nothing was written twice; run the task again once the "
+                "server answers: it converges." % (action, desired["display_result"], self.vdn_id, err.msg,
+                                                   reread_err.msg),
+                reread_err.kind, call=reread_err.call, status=reread_err.status,
+                return_code=reread_err.return_code, return_desc=reread_err.return_desc)

@@ -1,0 +1,256 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, huawei.isales contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: isales_ob_result
+short_description: Manage an external result (non-retry policy) of a CC-iSales VDN
+version_added: 1.0.0
+description:
+  - Creates, updates or deletes one I(external result) of a tenant (VDN) on a Huawei CC-iSales server.
+    Campaign retry policies name external results by their result code in their C(noRetryPolicy) list.
+  - The result is found by O(result_code) when it is given, otherwise by O(display_result).
+  - Display texts stay unique on a VDN; the module never creates a second result showing the same text.
+  - A result whose display text or OBS codes differ is updated in place. The server does not allow a
+    result code to be changed.
+  - Writes are never repeated blindly. When a write's outcome is unknown (connection lost, timeout,
+    5xx or unreadable answer), the module reads the VDN's results again and writes again only when the
+    first write provably did not happen, so a flaky server never leads to a duplicate.
+author:
+  - huawei.isales contributors
+extends_documentation_fragment:
+  - huawei.isales.connection
+attributes:
+  check_mode:
+    description: Reads the server's state and predicts RV(changed) exactly; never writes.
+    support: full
+  diff_mode:
+    description: Shows the display text, result code and sorted OBS codes before and after.
+    support: full
+  action_group:
+    description: Use C(group/huawei.isales.isales) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - huawei.isales.isales
+options:
+  vdn_id:
+    description:
+      - ID of the VDN (tenant), from V(1) to V(9999).
+    type: int
+    required: true
+  display_result:
+    description:
+      - The external result's display text (C(displayResult)).
+      - Identifies the result when O(result_code) is not given.
+    type: str
+    required: true
+  obs_codes:
+    description:
+      - The OBS outbound-call result codes (C(obsCodes)) mapped to this external result.
+      - Order and duplicates do not matter. Quote codes such as V('00602') so YAML keeps them as strings.
+      - Required when O(state=present).
+    type: list
+    elements: str
+  result_code:
+    description:
+      - The result definition code (C(resultCode)), 1 to 7 characters. Retry policies refer to it.
+      - When given, it identifies the result, and its display text can be changed.
+      - It cannot be added to or changed on an existing result; delete and re-create the result instead.
+    type: str
+  state:
+    description:
+      - V(present) makes sure the result exists as described; V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+seealso:
+  - name: CC-iSales OpenAPI, creating an external result
+    description: The vendor's description of the createObResult call.
+    link: https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_0797.html
+"""
+
+EXAMPLES = r"""
+- name: Make sure "no answer" calls are never retried on VDN 12
+  huawei.isales.isales_ob_result:
+    url: https://isales.example.com:28443
+    access_key: "{{ isales_ak }}"
+    secret_key: "{{ isales_sk }}"
+    ca_path: /etc/pki/isales/ca.pem
+    vdn_id: 12
+    result_code: "007"
+    display_result: "7: The call is not answered."
+    obs_codes:
+      - "00602"
+      - "00606"
+
+- name: Connection options once for every huawei.isales module (env vars ISALES_URL, ... work too)
+  module_defaults:
+    group/huawei.isales.isales:
+      url: https://isales.example.com:28443
+      access_key: "{{ isales_ak }}"
+      secret_key: "{{ isales_sk }}"
+      ca_path: /etc/pki/isales/ca.pem
+  block:
+    - name: A result without a result code, found by its display text
+      huawei.isales.isales_ob_result:
+        vdn_id: 12
+        display_result: Busy
+        obs_codes: ["00603"]
+
+    - name: Use the defId in a later task without register
+      ansible.builtin.debug:
+        msg: "Busy is external result {{ isales_ob_result.defId }}"
+
+    - name: Remove it
+      huawei.isales.isales_ob_result:
+        vdn_id: 12
+        display_result: Busy
+        state: absent
+"""
+
+RETURN = r"""
+defId:
+  description:
+    - ID of the external result that was matched, created or deleted.
+    - V(null) when check mode would create it, or when O(state=absent) found nothing.
+  returned: always
+  type: str
+  sample: "1645244637"
+returnCode:
+  description: The C(returnCode) of the last API call the task made (V(0200000) is success).
+  returned: always
+  type: str
+  sample: "0200000"
+returnDesc:
+  description: The C(returnDesc) of the last API call the task made.
+  returned: always
+  type: str
+  sample: "createObResult Success!"
+ob_result:
+  description: The external result after the task, V(null) when it does not exist.
+  returned: always
+  type: dict
+  contains:
+    defId:
+      description: ID of the result; V(null) when check mode would create it.
+      type: str
+      sample: "1645244637"
+    display_result:
+      description: The display text.
+      type: str
+      sample: "7: The call is not answered."
+    result_code:
+      description: The result code on the server (V(null) when it has none).
+      type: str
+      sample: "007"
+    obs_codes:
+      description: The OBS codes, sorted.
+      type: list
+      elements: str
+      sample: ["00602", "00606"]
+    vdn_id:
+      description: The VDN.
+      type: int
+      sample: 12
+ansible_facts:
+  description: Facts for later tasks.
+  returned: always
+  type: dict
+  contains:
+    isales_ob_result:
+      description: C(defId) and C(returnCode) of this task, as V({{ isales_ob_result.defId }}).
+      type: dict
+      sample: {"defId": "1645244637", "returnCode": "0200000"}
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils.common import (
+    argument_spec,
+    client_from_module,
+    connection_problems,
+    fail_on_error,
+)
+from ansible_collections.huawei.isales.plugins.module_utils.ob_result import (
+    ObResultManager,
+    ResourceError,
+    summary,
+    validate,
+)
+
+
+def build_module():
+    return AnsibleModule(
+        argument_spec=argument_spec(
+            vdn_id=dict(type="int", required=True),
+            display_result=dict(type="str", required=True),
+            obs_codes=dict(type="list", elements="str"),
+            result_code=dict(type="str"),
+            state=dict(type="str", default="present", choices=["present", "absent"]),
+        ),
+        required_if=[("state", "present", ["obs_codes"])],
+        supports_check_mode=True,
+    )
+
+
+def desired_from(params):
+    return dict(
+        display_result=params["display_result"],
+        result_code=params["result_code"],
+        obs_codes=params["obs_codes"] or [],
+    )
+
+
+def public_state(state):
+    if state is None:
+        return None
+    return dict(
+        defId=state.get("defId"),
+        display_result=state["display_result"],
+        result_code=state.get("result_code"),
+        obs_codes=list(state.get("obs_codes") or []),
+        vdn_id=state["vdn_id"],
+    )
+
+
+def run(module, client):
+    """The task's result dict; raises IsalesError or ResourceError."""
+    params = module.params
+    manager = ObResultManager(client, params["vdn_id"], check_mode=module.check_mode)
+    outcome = manager.ensure(desired_from(params), params["state"])
+    result = dict(
+        changed=outcome["changed"],
+        defId=outcome["def_id"],
+        returnCode=client.last_return_code,
+        returnDesc=client.last_return_desc,
+        ob_result=public_state(outcome["after"]),
+        ansible_facts=dict(isales_ob_result=dict(defId=outcome["def_id"], returnCode=client.last_return_code)),
+    )
+    if module._diff:
+        result["diff"] = dict(before=summary(outcome["before"]), after=summary(outcome["after"]))
+    return result
+
+
+def main():
+    module = build_module()
+    problems = connection_problems(module.params) + validate(module.params)
+    if problems:
+        module.fail_json(msg="; ".join(problems))
+    client = client_from_module(module)
+    try:
+        module.exit_json(**run(module, client))
+    except IsalesError as err:
+        fail_on_error(module, err, changed=False, returnCode=err.return_code)
+    except ResourceError as err:
+        module.fail_json(msg=err.msg, changed=False, **err.details)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,241 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, huawei.isales contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""isales_ob_result decisions, with HTTP mocked at the requests seam."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+import responses
+
+from ansible_collections.huawei.isales.plugins.module_utils import client as client_mod
+from ansible_collections.huawei.isales.plugins.modules import isales_ob_result
+
+SECRET = "unit-secret-0123456789"
+BASE = "https://isales.example.com:28443"
+API = BASE + "/rest/isales/v1/openapi/campaigns/12/"
+OK = {"returnCode": "0200000", "resultCode": "0200000", "returnDesc": "Success", "resultDesc": "Success"}
+
+
+def ok(**extra):
+    body = dict(OK)
+    body.update(extra)
+    return body
+
+
+def listing(*items):
+    data = [{"defId": d, "displayResult": t, "resultCode": c} for d, t, c in items]
+    return ok(totalCount=len(data), data=data)
+
+
+def detail(def_id, text, code, obs_codes):
+    maps = [{"mapId": str(i), "defId": def_id, "failCode": c, "vdnId": 12} for i, c in enumerate(obs_codes)]
+    return ok(obResult={"defId": def_id, "displayResult": text, "vdnId": 12, "resultCode": code,
+                        "resultMapList": maps})
+
+
+def args(**extra):
+    value = dict(url=BASE, access_key="ak", secret_key=SECRET, vdn_id=12, display_result="No answer",
+                 obs_codes=["00606", "00602", "00602"], result_code="007")
+    value.update(extra)
+    return value
+
+
+@pytest.fixture
+def api():
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
+        yield rsps
+
+
+@pytest.fixture(autouse=True)
+def no_sleep(monkeypatch):
+    monkeypatch.setattr(client_mod.time, "sleep", lambda seconds: None)
+
+
+@pytest.fixture
+def run(run_module):
+    def runner(**extra):
+        result, failed = run_module(isales_ob_result.main, args(**extra))
+        assert SECRET not in json.dumps(result)
+        return result, failed
+    return runner
+
+
+def writes(api):
+    return [call for call in api.calls if call.request.method in ("POST", "DELETE")]
+
+
+def test_create(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing())
+    api.add(responses.POST, API + "createObResult", json=ok(defId="1645244637", returnDesc="createObResult Success!"))
+    result, failed = run(_ansible_diff=True)
+    assert not failed and result["changed"]
+    assert result["defId"] == "1645244637"
+    assert result["returnCode"] == "0200000" and result["returnDesc"] == "createObResult Success!"
+    assert result["ob_result"] == {"defId": "1645244637", "display_result": "No answer", "result_code": "007",
+                                   "obs_codes": ["00602", "00606"], "vdn_id": 12}
+    assert result["ansible_facts"]["isales_ob_result"] == {"defId": "1645244637", "returnCode": "0200000"}
+    assert result["diff"] == {"before": {}, "after": {"display_result": "No answer", "result_code": "007",
+                                                      "obs_codes": ["00602", "00606"]}}
+    body = json.loads(writes(api)[0].request.body)
+    assert body == {"resultCode": "007", "displayResult": "No answer", "obsCodes": ["00602", "00606"]}
+
+
+def test_check_mode_create_writes_nothing(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing())
+    result, failed = run(_ansible_check_mode=True)
+    assert not failed and result["changed"] and result["defId"] is None
+    assert result["ob_result"]["defId"] is None and result["ob_result"]["obs_codes"] == ["00602", "00606"]
+    assert not writes(api)
+
+
+def test_no_change_when_equal_whatever_the_order(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing(("5", "Busy", "003"), ("9", "No answer", "007")))
+    api.add(responses.GET, API + "9/queryObsResultDetail", json=detail("9", "No answer", "007", ["00606", "00602"]))
+    result, failed = run(_ansible_diff=True)
+    assert not failed and not result["changed"] and result["defId"] == "9"
+    assert result["diff"]["before"] == result["diff"]["after"]
+    assert not writes(api)
+
+
+def test_update_obs_codes_in_place(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing(("9", "No answer", "007")))
+    api.add(responses.GET, API + "9/queryObsResultDetail", json=detail("9", "No answer", "007", ["00602"]))
+    api.add(responses.POST, API + "updateObResult", json=ok(returnDesc="updateObResult Success!"))
+    result, failed = run(_ansible_diff=True)
+    assert not failed and result["changed"] and result["defId"] == "9"
+    assert result["diff"]["before"]["obs_codes"] == ["00602"]
+    assert result["diff"]["after"]["obs_codes"] == ["00602", "00606"]
+    assert json.loads(writes(api)[0].request.body) == {"defId": "9", "displayResult": "No answer",
+                                                       "obsCodes": ["00602", "00606"]}
+
+
+def test_display_text_changes_when_matched_by_result_code(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing(("9", "Old text", "007")))
+    api.add(responses.GET, API + "9/queryObsResultDetail", json=detail("9", "Old text", "007", ["00602", "00606"]))
+    api.add(responses.POST, API + "updateObResult", json=ok())
+    result, failed = run()
+    assert result["changed"] and result["ob_result"]["display_result"] == "No answer"
+
+
+def test_matched_by_display_text_reports_the_servers_result_code(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing(("9", "No answer", "X1")))
+    api.add(responses.GET, API + "9/queryObsResultDetail", json=detail("9", "No answer", "X1", ["00602", "00606"]))
+    result, failed = run(result_code=None)
+    assert not result["changed"] and result["ob_result"]["result_code"] == "X1"
+
+
+def test_delete_and_delete_again(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing(("9", "No answer", "007")))
+    api.add(responses.GET, API + "9/queryObsResultDetail", json=detail("9", "No answer", "007", ["00602"]))
+    api.add(responses.DELETE, API + "9/deleteObsResult", json=ok(returnDesc="deleteObsResult Success!"))
+    result, failed = run(state="absent", obs_codes=None, _ansible_diff=True)
+    assert result["changed"] and result["defId"] == "9" and result["ob_result"] is None
+    assert result["diff"]["after"] == {}
+    api.add(responses.GET, API + "queryOBSResults", json=listing())
+    result, failed = run(state="absent", obs_codes=None)
+    assert not result["changed"] and result["defId"] is None
+    assert len(writes(api)) == 1
+
+
+def test_check_mode_delete_writes_nothing(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing(("9", "No answer", "007")))
+    api.add(responses.GET, API + "9/queryObsResultDetail", json=detail("9", "No answer", "007", ["00602"]))
+    result, failed = run(state="absent", _ansible_check_mode=True)
+    assert result["changed"] and result["defId"] == "9" and not writes(api)
+
+
+def test_ambiguous_match_fails_listing_the_def_ids(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing(("4", "No answer", ""), ("8", "No answer", "")))
+    result, failed = run(result_code=None)
+    assert failed and "4, 8" in result["msg"] and result["defIds"] == ["4", "8"]
+    assert not writes(api)
+
+
+def test_second_result_with_the_same_display_text_is_never_created(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing(("4", "No answer", "")))
+    result, failed = run()
+    assert failed and "already has an external result with the display text" in result["msg"]
+    assert "defId 4" in result["msg"] and "remove it first" in result["msg"]
+    assert not writes(api)
+
+
+def test_display_text_update_onto_another_results_text_is_refused(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing(("4", "No answer", "X"), ("9", "Old", "007")))
+    api.add(responses.GET, API + "9/queryObsResultDetail", json=detail("9", "Old", "007", ["00602", "00606"]))
+    result, failed = run()
+    assert failed and "result_code: 'X'" in result["msg"] and not writes(api)
+
+
+def test_vendor_error_is_reported_with_its_meaning(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing())
+    api.add(responses.POST, API + "createObResult",
+            json={"returnCode": "02000007", "resultCode": "02000007", "returnDesc": "unknown obsCodes: 00606"})
+    result, failed = run()
+    assert failed and result["returnCode"] == "02000007" and result["meaning"] == "incorrect parameter value"
+    assert "unknown obsCodes: 00606" in result["msg"] and result["call"].endswith("createObResult")
+
+
+def test_ambiguous_create_that_happened_is_not_repeated(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing())
+    api.add(responses.POST, API + "createObResult", status=504, body="<html>Gateway Timeout</html>")
+    api.add(responses.GET, API + "queryOBSResults", json=listing(("77", "No answer", "007")))
+    api.add(responses.GET, API + "77/queryObsResultDetail", json=detail("77", "No answer", "007", ["00602", "00606"]))
+    result, failed = run()
+    assert not failed and result["changed"] and result["defId"] == "77"
+    assert len(writes(api)) == 1
+
+
+def test_ambiguous_create_that_did_not_happen_is_tried_again(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing())
+    api.add(responses.POST, API + "createObResult", status=502, body="")
+    api.add(responses.GET, API + "queryOBSResults", json=listing())
+    api.add(responses.POST, API + "createObResult", json=ok(defId="78"))
+    result, failed = run()
+    assert not failed and result["changed"] and result["defId"] == "78"
+    assert len(writes(api)) == 2
+
+
+def test_ambiguous_create_gives_up_after_retries(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing())
+    api.add(responses.POST, API + "createObResult", status=503, body="busy")
+    result, failed = run(retries=1)
+    assert failed and "failed after 2 tries" in result["msg"] and "had not happened" in result["msg"]
+    assert len(writes(api)) == 2 and result["attempts"] == 2
+
+
+@pytest.mark.parametrize("extra,fragment", [
+    (dict(vdn_id=0), "vdn_id must be an integer from 1 to 9999"),
+    (dict(vdn_id=10000), "vdn_id must be an integer from 1 to 9999"),
+    (dict(display_result="  "), "display_result must not be empty"),
+    (dict(display_result="a\nb"), "display_result must not contain control characters (found U+000A)"),
+    (dict(result_code="12345678"), "result_code must be 1 to 7 characters long"),
+    (dict(result_code=""), "result_code must be 1 to 7 characters long"),
+    (dict(obs_codes=[]), "obs_codes must list at least one OBS code"),
+    (dict(obs_codes=["00602", ""]), "obs_codes must not hold empty codes (items 2)"),
+    (dict(obs_codes=None), "obs_codes"),
+    (dict(url="isales.example.com"), "url must be a base URL"),
+    (dict(timeout=0), "timeout must be at least 1 second"),
+    (dict(retries=11), "retries must be from 0 to 10"),
+    (dict(state="gone"), "state"),
+])
+def test_bad_input_fails_before_any_request(api, run, extra, fragment):
+    result, failed = run(**extra)
+    assert failed and fragment in result["msg"]
+    assert len(api.calls) == 0
+
+
+def test_connection_options_come_from_the_environment(api, run_module, monkeypatch):
+    api.add(responses.GET, API + "queryOBSResults", json=listing())
+    for name, value in (("ISALES_URL", BASE), ("ISALES_ACCESS_KEY", "env-ak"), ("ISALES_SECRET_KEY", SECRET),
+                        ("ISALES_TIMEOUT", "9")):
+        monkeypatch.setenv(name, value)
+    result, failed = run_module(isales_ob_result.main, dict(vdn_id=12, display_result="x", obs_codes=["1"],
+                                                            _ansible_check_mode=True))
+    assert not failed and result["changed"]
+    assert api.calls[0].request.headers["Authorization"].startswith("auth-v2/env-ak/")
+    assert api.calls[0].request.req_kwargs["timeout"] == 9
