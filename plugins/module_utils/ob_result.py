@@ -220,13 +220,10 @@ class ObResultManager(object):
                 after = None if action == DELETE else dict(desired, defId=def_id)
                 break
             attempts += 1
-            try:
-                after = self._write(action, def_id, desired)
+            last_error = self._try_write(action, def_id, desired)
+            if isinstance(last_error, dict) or last_error is None:
+                after = last_error
                 break
-            except IsalesError as err:
-                if not err.ambiguous:
-                    raise
-                last_error = err
             current, listing = self._reread_after(action, desired, last_error)
             action_again, _dummy = plan(current, listing, desired, state)
             if action_again is None:
@@ -255,6 +252,15 @@ class ObResultManager(object):
             action=action_done,
             attempts=attempts,
         )
+
+    def _try_write(self, action, def_id, desired):
+        """The state a write leaves, or the IsalesError of a write whose outcome is unknown."""
+        try:
+            return self._write(action, def_id, desired)
+        except IsalesError as err:
+            if not err.ambiguous:
+                raise
+            return err
 
     def _reread_after(self, action, desired, err):
         try:

@@ -23,12 +23,12 @@ description:
     5xx or unreadable answer), the module reads the VDN's results again and writes again only when the
     first write provably did not happen, so a flaky server never leads to a duplicate.
 author:
-  - huawei.isales contributors
+  - huawei.isales contributors (@huawei-isales)
 extends_documentation_fragment:
   - huawei.isales.connection
 attributes:
   check_mode:
-    description: Reads the server's state and predicts RV(changed) exactly; never writes.
+    description: Reads the server's state and predicts C(changed) exactly; never writes.
     support: full
   diff_mode:
     description: Shows the display text, result code and sorted OBS codes before and after.
