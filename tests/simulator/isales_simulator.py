@@ -1,0 +1,1176 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, huawei.isales contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A stand-in for a Huawei CC-iSales server: the six "external result" OpenAPI calls over HTTPS.
+
+Test infrastructure only (stdlib + trustme).  It verifies auth-v2 signatures with
+its own implementation (written independently of plugins/module_utils/signer.py),
+answers with the vendor's codes, and has an unauthenticated admin API under
+/__sim/ to seed data, inject faults and read the request log.
+
+    ISALES_SIM_SECRET_KEY=... python isales_simulator.py --state-dir DIR [--port 0]
+
+See README.md beside this file.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import argparse
+import collections
+import datetime
+import hashlib
+import hmac
+import http.server
+import itertools
+import json
+import os
+import re
+import signal
+import socket
+import socketserver
+import ssl
+import struct
+import sys
+import tempfile
+import threading
+import time
+import unicodedata
+from urllib.parse import parse_qsl, quote
+
+SECRET_ENV = "ISALES_SIM_SECRET_KEY"
+DEFAULT_ACCESS_KEY = "sim-ak"
+API_PREFIX = "/rest/isales/v1/openapi/campaigns/"
+ADMIN_PREFIX = "/__sim"
+MAX_SKEW_SECONDS = 15 * 60
+FIRST_DEF_ID = 1645244637
+FIRST_MAP_ID = 1000001
+MAX_BODY_BYTES = 64 * 1024 * 1024
+MAX_DISPLAY_LENGTH = 256
+MAX_OBS_CODES = 100
+MAX_PAGE_SIZE = 50
+LOG_CAPACITY = 200000
+HANDSHAKE_TIMEOUT = 10
+JSON_TYPE = "application/json;charset=UTF-8"
+HTML_TYPE = "text/html;charset=UTF-8"
+
+OK = "0200000"
+ERR_PARAM = "0200001"
+ERR_EMPTY = "02000001"
+ERR_CHARS = "02000002"
+ERR_TOO_LONG = "02000003"
+ERR_RANGE = "02000005"
+ERR_TYPE = "02000006"
+ERR_VALUE = "02000007"
+ERR_CONVERSION = "02000008"
+ERR_COMBINATION = "02000009"
+ERR_TOO_MANY = "02000011"
+
+CALLS = ("obs_codes", "list", "detail", "create", "update", "delete")
+READ_ONLY_CALLS = frozenset(("obs_codes", "list", "detail"))
+FAULT_KINDS = ("status", "reset_before", "reset_after", "slow", "html", "empty", "truncated", "rate_limit")
+
+# operation name in the URL -> (call, HTTP method, takes a {defId} segment)
+OPERATIONS = {
+    "queryOBSResultCode": ("obs_codes", "GET", False),
+    "queryOBSResults": ("list", "GET", False),
+    "createObResult": ("create", "POST", False),
+    "updateObResult": ("update", "POST", False),
+    "deleteObsResult": ("delete", "DELETE", True),
+    "queryObsResultDetail": ("detail", "GET", True),
+}
+CALL_OPERATIONS = {call: operation for operation, (call, _method, _takes_id) in OPERATIONS.items()}
+
+_OBS_NAMES = (
+    "Busy", "No answer", "Rejected by the callee", "Power off", "Out of the service area",
+    "Number does not exist", "Call forwarded", "Network busy", "Line fault", "Fax or modem tone",
+    "Answering machine", "Call restricted", "Number changed", "Callee hung up while ringing",
+    "Invalid number format", "Overdue account", "Ring timeout", "Connected", "Abandoned", "Blacklisted",
+)
+_RESULT_CODE_RE = re.compile(r"[A-Za-z0-9_-]+")
+_INTEGER_RE = re.compile(r"[+-]?[0-9]+")
+_STAMP_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z")
+
+
+# ---------------------------------------------------------------- auth-v2 verifier
+# Written on purpose without looking like plugins/module_utils/signer.py, so that the
+# two implementations cross-check each other.
+
+def _pct(text):
+    """The vendor's normalize(): UTF-8, everything but A-Z a-z 0-9 - . _ ~ as %XX."""
+    return quote(text, safe="-._~")
+
+
+def canonical_request(method, path, query_pairs, signed_names, header_values, body):
+    """The string the client signed.
+
+    query_pairs: (name, value) pairs as decoded from the query string.
+    signed_names: the signedHeaders field of the Authorization header, verbatim.
+    header_values: {lower-case header name: value} for every signed header.
+    body: the request body text, or None.
+    """
+    parts = [method, path]
+    if query_pairs:
+        parts.append("&".join(sorted("%s=%s" % (_pct(k), _pct(v)) for k, v in query_pairs)))
+    parts.append(signed_names)
+    parts.append("\n".join(sorted("%s:%s" % (_pct(k), _pct(v)) for k, v in header_values.items())))
+    return "\n".join(parts) + "\n" + (_pct(body) if body else "")
+
+
+def stamp_seconds(text):
+    match = _STAMP_RE.fullmatch(text)
+    if not match:
+        return None
+    try:
+        moment = datetime.datetime(*[int(g) for g in match.groups()], tzinfo=datetime.timezone.utc)
+    except ValueError:
+        return None
+    return moment.timestamp()
+
+
+def _first_values(headers):
+    """{lower-case name: first value} of a dict or an http.client.HTTPMessage."""
+    out = {}
+    for name, value in headers.items():
+        out.setdefault(name.lower(), value)
+    return out
+
+
+def verify(method, path, query_pairs, headers, body, authorization, secrets, now, max_skew=MAX_SKEW_SECONDS):
+    """Check one request's auth-v2 Authorization header.
+
+    headers: all request headers (dict or HTTPMessage); the signed ones are taken from here.
+    secrets: {access key: secret key}.  now: the server clock, epoch seconds.
+    Returns "ok", or the reason for the rejection.
+    """
+    if not authorization:
+        return "missing authorization"
+    scheme, _sep, rest = authorization.partition("/")
+    if scheme != "auth-v2" or not rest:
+        return "malformed authorization"
+    fields = rest.rsplit("/", 3)
+    if len(fields) != 4 or not all(fields):
+        return "malformed authorization"
+    access_key, stamp, signed_names, given = fields
+    secret = secrets.get(access_key)
+    if secret is None:
+        return "unknown access key"
+    names = signed_names.split(";")
+    if not all(names):
+        return "malformed authorization"
+    lowered = [name.lower() for name in names]
+    if "host" not in lowered:
+        return "host not signed"
+    moment = stamp_seconds(stamp)
+    if moment is None:
+        return "malformed authorization: bad timestamp"
+    if abs(now - moment) > max_skew:
+        return "request time skew exceeds 15 minutes"
+    actual = _first_values(headers)
+    header_values = {}
+    for name in lowered:
+        if name not in actual:
+            return "signed header not present: %s" % name
+        header_values[name] = actual[name]
+    prefix = "/".join(("auth-v2", access_key, stamp, signed_names))
+    derived = hmac.new(secret.encode("utf-8"), prefix.encode("utf-8"), hashlib.sha256).hexdigest()
+    text = canonical_request(method, path, query_pairs, signed_names, header_values, body)
+    expected = hmac.new(derived.encode("ascii"), text.encode("utf-8"), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8")):
+        return "signature mismatch"
+    return "ok"
+
+
+# ---------------------------------------------------------------- answers
+
+def answer(code, desc, **payload):
+    """A vendor-style JSON answer: returnCode == resultCode, returnDesc == resultDesc."""
+    body = {"returnCode": code, "resultCode": code, "returnDesc": desc, "resultDesc": desc}
+    body.update(payload)
+    return body
+
+
+def _success(operation, **payload):
+    return answer(OK, "%s Success!" % operation, **payload)
+
+
+class _Rejected(Exception):
+    """A validation failure: the vendor code and its description."""
+
+    def __init__(self, code, desc):
+        Exception.__init__(self, desc)
+        self.code = code
+        self.desc = desc
+
+
+def default_catalogue(count):
+    """The generated OBS code catalogue every VDN starts with: 00601, 00602, ..."""
+    out = []
+    for index in range(count):
+        code = "%05d" % (601 + index)
+        desc = _OBS_NAMES[index] if index < len(_OBS_NAMES) else "Outbound call result %s" % code
+        out.append({"obsCode": code, "obsCodeDesc": desc})
+    return out
+
+
+def _parse_int(text):
+    """int(text) for a Java-parsable 32-bit integer, else None."""
+    if text is None or not _INTEGER_RE.fullmatch(text):
+        return None
+    value = int(text)
+    if not -2 ** 31 <= value < 2 ** 31:
+        return None
+    return value
+
+
+def parse_vdn(text):
+    value = _parse_int(text)
+    if value is None or not 1 <= value <= 9999:
+        return None
+    return value
+
+
+def _page_params(pairs):
+    first = {}
+    for key, value in pairs:
+        first.setdefault(key, value)
+    size_text = first.get("pageSize")
+    num_text = first.get("pageNum")
+    if not size_text:
+        raise _Rejected(ERR_EMPTY, "pageSize is empty")
+    size = _parse_int(size_text)
+    if size is None:
+        raise _Rejected(ERR_TYPE, "pageSize must be an integer")
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise _Rejected(ERR_RANGE, "pageSize must be 1..%d" % MAX_PAGE_SIZE)
+    if not num_text:
+        raise _Rejected(ERR_EMPTY, "pageNum is empty")
+    num = _parse_int(num_text)
+    if num is None:
+        raise _Rejected(ERR_TYPE, "pageNum must be an integer")
+    if num < 1:
+        raise _Rejected(ERR_VALUE, "pageNum must be 1 or more")
+    return size, num
+
+
+def _json_object(body):
+    try:
+        data = json.loads(body or "")
+    except ValueError as exc:
+        raise _Rejected(ERR_CONVERSION, "request body is not valid JSON") from exc
+    if not isinstance(data, dict):
+        raise _Rejected(ERR_CONVERSION, "request body must be a JSON object")
+    return data
+
+
+def _check_display(value):
+    if value is None:
+        raise _Rejected(ERR_EMPTY, "displayResult is empty")
+    if not isinstance(value, str):
+        raise _Rejected(ERR_TYPE, "displayResult must be a string")
+    if not value.strip():
+        raise _Rejected(ERR_EMPTY, "displayResult is empty")
+    if len(value) > MAX_DISPLAY_LENGTH:
+        raise _Rejected(ERR_TOO_LONG, "displayResult is longer than %d characters" % MAX_DISPLAY_LENGTH)
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise _Rejected(ERR_CHARS, "displayResult contains control characters")
+    return value
+
+
+def _given_result_code(value):
+    """The resultCode of a request body: "" when absent, null or empty."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _Rejected(ERR_TYPE, "resultCode must be a string")
+    return value
+
+
+def _check_result_code(value):
+    code = _given_result_code(value)
+    if not code:
+        return code
+    if len(code) >= 8:
+        raise _Rejected(ERR_TOO_LONG, "resultCode must be fewer than 8 characters")
+    if not _RESULT_CODE_RE.fullmatch(code):
+        raise _Rejected(ERR_CHARS, "resultCode may only contain A-Z a-z 0-9 _ -")
+    return code
+
+
+def _check_obs_codes(value):
+    """The distinct codes, in the order given."""
+    if value is None or value == []:
+        raise _Rejected(ERR_EMPTY, "obsCodes is empty")
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _Rejected(ERR_TYPE, "obsCodes must be a list of strings")
+    if len(value) > MAX_OBS_CODES:
+        raise _Rejected(ERR_TOO_MANY, "obsCodes may hold at most %d codes" % MAX_OBS_CODES)
+    return list(dict.fromkeys(value))
+
+
+def _check_def_id(value):
+    if value is None or value == "":
+        raise _Rejected(ERR_EMPTY, "defId is empty")
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise _Rejected(ERR_TYPE, "defId must be a string")
+    return str(value)
+
+
+# ---------------------------------------------------------------- state
+
+class _Result:
+    __slots__ = ("def_id", "vdn_id", "display", "code", "obs", "map_ids")
+
+    def __init__(self, def_id, vdn_id, display, code):
+        self.def_id = def_id
+        self.vdn_id = vdn_id
+        self.display = display
+        self.code = code
+        self.obs = []
+        self.map_ids = []
+
+    def summary(self):
+        return {"defId": self.def_id, "displayResult": self.display, "resultCode": self.code}
+
+    def dump(self):
+        return {"defId": self.def_id, "displayResult": self.display, "resultCode": self.code,
+                "obsCodes": sorted(self.obs)}
+
+
+class _Vdn:
+    __slots__ = ("results", "codes", "catalogue", "known")
+
+    def __init__(self):
+        self.results = {}       # defId -> _Result, in creation order
+        self.codes = {}         # resultCode -> defId
+        self.catalogue = None   # None: the default catalogue
+        self.known = None
+
+
+class Store:
+    """All results of all VDNs, behind one lock."""
+
+    def __init__(self, default_obs_codes):
+        self.lock = threading.Lock()
+        self.default_catalogue = default_catalogue(default_obs_codes)
+        self.default_known = frozenset(item["obsCode"] for item in self.default_catalogue)
+        self._vdns = {}
+        self._def_ids = itertools.count(FIRST_DEF_ID)  # never rewound, not even by a reset
+        self._map_ids = itertools.count(FIRST_MAP_ID)
+
+    def clear(self):
+        with self.lock:
+            self._vdns = {}
+
+    def _get(self, vdn_id):
+        return self._vdns.get(vdn_id) or _Vdn()
+
+    def _get_or_add(self, vdn_id):
+        vdn = self._vdns.get(vdn_id)
+        if vdn is None:
+            vdn = self._vdns[vdn_id] = _Vdn()
+        return vdn
+
+    def _catalogue(self, vdn):
+        if vdn.catalogue is None:
+            return self.default_catalogue, self.default_known
+        return vdn.catalogue, vdn.known
+
+    def _set_obs(self, result, codes):
+        result.obs = codes
+        result.map_ids = [str(next(self._map_ids)) for _code in codes]
+
+    def _insert(self, vdn, vdn_id, display, code, obs):
+        result = _Result(str(next(self._def_ids)), vdn_id, display, code)
+        self._set_obs(result, obs)
+        vdn.results[result.def_id] = result
+        if code:
+            vdn.codes[code] = result.def_id
+        return result
+
+    def _check_known(self, vdn, vdn_id, codes):
+        known = self._catalogue(vdn)[1]
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            raise _Rejected(ERR_VALUE, "obsCodes not in the OBS code catalogue of VDN %d: %s" % (vdn_id, ", ".join(unknown)))
+
+    # --- the six calls; each returns the JSON answer or raises _Rejected
+
+    def obs_codes(self, vdn_id, pairs):
+        size, num = _page_params(pairs)
+        with self.lock:
+            catalogue = self._catalogue(self._get(vdn_id))[0]
+            page = catalogue[(num - 1) * size:num * size]
+            return _success("queryOBSResultCode", totalCount=len(catalogue), obsCodes=[dict(item) for item in page])
+
+    def list(self, vdn_id, pairs):
+        size, num = _page_params(pairs)
+        with self.lock:
+            results = self._get(vdn_id).results
+            start = (num - 1) * size
+            page = [r.summary() for r in itertools.islice(results.values(), start, start + size)] if start < len(results) else []
+            return _success("queryOBSResults", totalCount=len(results), data=page)
+
+    def detail(self, vdn_id, def_id):
+        with self.lock:
+            result = self._get(vdn_id).results.get(def_id)
+            if result is None:
+                raise _Rejected(ERR_VALUE, "defId %s does not exist in VDN %d" % (def_id, vdn_id))
+            maps = [{"mapId": map_id, "defId": result.def_id, "failCode": code, "vdnId": vdn_id}
+                    for map_id, code in zip(result.map_ids, result.obs)]
+            return _success("queryObsResultDetail", obResult={
+                "defId": result.def_id, "displayResult": result.display, "vdnId": vdn_id,
+                "resultCode": result.code, "resultMapList": maps})
+
+    def create(self, vdn_id, body):
+        data = _json_object(body)
+        display = _check_display(data.get("displayResult"))
+        code = _check_result_code(data.get("resultCode"))
+        with self.lock:
+            vdn = self._get(vdn_id)
+            if code and code in vdn.codes:
+                raise _Rejected(ERR_PARAM, "resultCode %s already exists" % code)
+            obs = _check_obs_codes(data.get("obsCodes"))
+            self._check_known(vdn, vdn_id, obs)
+            result = self._insert(self._get_or_add(vdn_id), vdn_id, display, code, obs)
+            return _success("createObResult", defId=result.def_id)
+
+    def update(self, vdn_id, body):
+        data = _json_object(body)
+        def_id = _check_def_id(data.get("defId"))
+        display = _check_display(data.get("displayResult"))
+        code = _given_result_code(data.get("resultCode"))
+        obs = _check_obs_codes(data.get("obsCodes"))
+        with self.lock:
+            vdn = self._get(vdn_id)
+            result = vdn.results.get(def_id)
+            if result is None:
+                raise _Rejected(ERR_VALUE, "defId %s does not exist in VDN %d" % (def_id, vdn_id))
+            if code and code != result.code:
+                raise _Rejected(ERR_COMBINATION, "resultCode cannot be changed")
+            self._check_known(vdn, vdn_id, obs)
+            result.display = display
+            self._set_obs(result, obs)
+            return _success("updateObResult")
+
+    def delete(self, vdn_id, def_id):
+        with self.lock:
+            vdn = self._get(vdn_id)
+            result = vdn.results.pop(def_id, None)
+            if result is None:
+                raise _Rejected(ERR_VALUE, "defId %s does not exist in VDN %d" % (def_id, vdn_id))
+            if result.code:
+                vdn.codes.pop(result.code, None)
+            return _success("deleteObsResult")
+
+    # --- admin
+
+    def seed(self, vdn_id, items):
+        """Add results without the API's validation; returns their defIds."""
+        rows = []
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise ValueError("results[%d] must be an object" % index)
+            display = item.get("displayResult")
+            code = item.get("resultCode") or ""
+            obs = item.get("obsCodes") or []
+            if not isinstance(display, str) or not isinstance(code, str):
+                raise ValueError("results[%d]: displayResult and resultCode must be strings" % index)
+            if not isinstance(obs, list) or not all(isinstance(c, str) for c in obs):
+                raise ValueError("results[%d]: obsCodes must be a list of strings" % index)
+            rows.append((display, code, list(dict.fromkeys(obs))))
+        with self.lock:
+            vdn = self._get_or_add(vdn_id)
+            seen = set(vdn.codes)
+            for index, row in enumerate(rows):
+                if row[1] and row[1] in seen:
+                    raise ValueError("results[%d]: resultCode %s already exists" % (index, row[1]))
+                seen.add(row[1])
+            return [self._insert(vdn, vdn_id, *row).def_id for row in rows]
+
+    def dump(self, vdn_id=None):
+        with self.lock:
+            ids = [vdn_id] if vdn_id is not None else sorted(self._vdns)
+            return {str(i): [r.dump() for r in self._get(i).results.values()] for i in ids}
+
+    def remove_vdn(self, vdn_id=None):
+        with self.lock:
+            if vdn_id is None:
+                self._vdns = {}
+            else:
+                vdn = self._vdns.get(vdn_id)
+                if vdn is not None:
+                    vdn.results = {}
+                    vdn.codes = {}
+
+    def catalogue(self, vdn_id):
+        with self.lock:
+            return [dict(item) for item in self._catalogue(self._get(vdn_id))[0]]
+
+    def set_catalogue(self, vdn_id, items):
+        catalogue = []
+        for index, item in enumerate(items):
+            if not isinstance(item, dict) or not isinstance(item.get("obsCode"), str) or not item["obsCode"]:
+                raise ValueError("obsCodes[%d] must be an object with a non-empty obsCode" % index)
+            catalogue.append({"obsCode": item["obsCode"], "obsCodeDesc": str(item.get("obsCodeDesc", ""))})
+        with self.lock:
+            vdn = self._get_or_add(vdn_id)
+            vdn.catalogue = catalogue
+            vdn.known = frozenset(item["obsCode"] for item in catalogue)
+        return len(catalogue)
+
+
+class RequestLog:
+    """The API request log, in memory and optionally appended to a JSON-lines file."""
+
+    def __init__(self, path=None):
+        self._lock = threading.Lock()
+        self._records = collections.deque(maxlen=LOG_CAPACITY)
+        self._seq = itertools.count(1)   # never rewound, so ?since= stays meaningful
+        self._file = open(path, "a", encoding="utf-8") if path else None  # pylint: disable=consider-using-with
+
+    def add(self, record):
+        with self._lock:
+            record["seq"] = next(self._seq)
+            self._records.append(record)
+            if self._file is not None:
+                self._file.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+                self._file.flush()
+
+    def since(self, seq):
+        with self._lock:
+            return [dict(r) for r in self._records if r["seq"] > seq]
+
+    def clear(self):
+        with self._lock:
+            count = len(self._records)
+            self._records.clear()
+            return count
+
+    def close(self):
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+
+def normalize_fault(rule):
+    """A fault rule with every field filled in; ValueError when it makes no sense."""
+    if not isinstance(rule, dict):
+        raise ValueError("a fault rule must be an object")
+    unknown = set(rule) - {"call", "kind", "count", "act", "status", "delay", "retry_after"}
+    if unknown:
+        raise ValueError("unknown fault fields: %s" % ", ".join(sorted(unknown)))
+    call = rule.get("call", "any")
+    kind = rule.get("kind")
+    if call not in CALLS + ("any",):
+        raise ValueError("fault call must be one of %s, any" % ", ".join(CALLS))
+    if kind not in FAULT_KINDS:
+        raise ValueError("fault kind must be one of %s" % ", ".join(FAULT_KINDS))
+    out = {"call": call, "kind": kind}
+    out["count"] = _number(rule, "count", 1, integer=True, minimum=1)
+    act = rule.get("act", kind == "reset_after")
+    if not isinstance(act, bool):
+        raise ValueError("fault act must be true or false")
+    out["act"] = act
+    out["status"] = _number(rule, "status", {"status": 503, "rate_limit": 429}.get(kind, 200), integer=True, minimum=100)
+    if out["status"] > 599:
+        raise ValueError("fault status must be 100..599")
+    out["delay"] = _number(rule, "delay", 5.0 if kind == "slow" else 0, minimum=0)
+    out["retry_after"] = _number(rule, "retry_after", 1 if kind == "rate_limit" else None, integer=True, minimum=0)
+    return out
+
+
+def _number(rule, key, default, integer=False, minimum=None):
+    value = rule.get(key, default)
+    if value is None and default is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)):
+        raise ValueError("fault %s must be a%s number" % (key, "n integer" if integer else ""))
+    if minimum is not None and value < minimum:
+        raise ValueError("fault %s must be %s or more" % (key, minimum))
+    return value
+
+
+class Faults:
+    """Fault rules, consumed in order: the first rule matching a call fires."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._rules = []
+
+    def add(self, rules):
+        rules = [normalize_fault(rule) for rule in rules]
+        with self._lock:
+            self._rules.extend(rules)
+            return len(self._rules)
+
+    def take(self, call):
+        with self._lock:
+            for index, rule in enumerate(self._rules):
+                if rule["call"] in (call, "any"):
+                    rule["count"] -= 1
+                    if rule["count"] <= 0:
+                        del self._rules[index]
+                    return dict(rule)
+        return None
+
+    def pending(self):
+        with self._lock:
+            return [dict(rule) for rule in self._rules]
+
+    def clear(self):
+        with self._lock:
+            count = len(self._rules)
+            self._rules = []
+            return count
+
+
+def load_faults(text):
+    """--faults: a JSON list / {"faults": [...]} given inline, or the path of a file holding one."""
+    text = text.strip()
+    if not text.startswith(("[", "{")):
+        with open(text, encoding="utf-8") as handle:
+            text = handle.read()
+    data = json.loads(text)
+    if isinstance(data, dict):
+        data = data.get("faults")
+    if not isinstance(data, list):
+        raise ValueError("faults must be a JSON list (or {\"faults\": [...]})")
+    return data
+
+
+def _gateway_page(status):
+    try:
+        phrase = http.HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    title = "%d %s" % (status, phrase)
+    return ("<html>\r\n<head><title>%s</title></head>\r\n<body>\r\n<center><h1>%s</h1></center>\r\n"
+            "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n" % (title, title)).encode("utf-8")
+
+
+# ---------------------------------------------------------------- HTTP
+
+class _Route:
+    """Where an API request goes: call, vdn segment, defId segment, allowed method."""
+
+    __slots__ = ("call", "vdn", "def_id", "method")
+
+    def __init__(self, call="unknown", vdn=None, def_id=None, method=None):
+        self.call = call
+        self.vdn = vdn
+        self.def_id = def_id
+        self.method = method
+
+
+def route(path):
+    if not path.startswith(API_PREFIX):
+        return _Route()
+    parts = path[len(API_PREFIX):].split("/")
+    known = OPERATIONS.get(parts[-1])
+    if known is None or len(parts) != (3 if known[2] else 2):
+        return _Route()
+    return _Route(known[0], parts[0], parts[1] if known[2] else None, known[1])
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "CC-iSales-Simulator/1.0"
+    sys_version = ""
+    timeout = 120   # idle keep-alive connections are closed after this
+
+    def log_message(self, *args):  # pylint: disable=arguments-differ
+        """Quiet: the request log is under /__sim/requests."""
+
+    def do_GET(self):  # pylint: disable=invalid-name
+        self._dispatch()
+
+    do_POST = do_GET  # pylint: disable=invalid-name
+    do_PUT = do_GET  # pylint: disable=invalid-name
+    do_DELETE = do_GET  # pylint: disable=invalid-name
+    do_PATCH = do_GET  # pylint: disable=invalid-name
+
+    @property
+    def sim(self):
+        return self.server.sim
+
+    # --- plumbing
+
+    def _read_body(self):
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline(1024).split(b";", 1)[0].strip() or b"x", 16)
+                if size == 0:
+                    while self.rfile.readline(65536).strip():
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline(16)
+        length = self.headers.get("Content-Length")
+        if not length:
+            return b""
+        size = int(length)
+        if not 0 <= size <= MAX_BODY_BYTES:
+            raise ValueError("bad Content-Length")
+        return self.rfile.read(size)
+
+    def _send(self, status, data, content_type, extra_headers=()):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in extra_headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _send_json(self, status, payload, extra_headers=()):
+        self._send(status, _json_bytes(payload), JSON_TYPE, extra_headers)
+
+    def _reset(self):
+        """Drop the connection with a TCP RST and no answer."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+
+    def _dispatch(self):
+        try:
+            raw = self._read_body()
+        except ValueError:
+            self.close_connection = True
+            self._send_json(400, {"error": "unreadable request body"})
+            return
+        path, _sep, query = self.path.partition("?")
+        if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
+            self._admin(path[len(ADMIN_PREFIX):].strip("/"), query, raw)
+        else:
+            self._api(path, query, raw)
+
+    # --- the OpenAPI
+
+    def _api(self, path, query, raw):
+        started = time.time()
+        sim = self.sim
+        if sim.config["latency_ms"] > 0:
+            time.sleep(sim.config["latency_ms"] / 1000.0)
+        pairs = parse_qsl(query, keep_blank_values=True)
+        body = raw.decode("utf-8", "replace") if raw else None
+        target = route(path)
+        auth = verify(self.command, path, pairs, self.headers, body,
+                      self.headers.get("Authorization"), sim.secrets, sim.now())
+        fault = None
+        if target.call != "unknown" and self.command == target.method:
+            fault = sim.faults.take(target.call)
+        kind = fault["kind"] if fault else None
+        if fault and fault["delay"]:
+            time.sleep(fault["delay"])
+        perform = fault is None or kind == "slow" or fault["act"]
+        status, payload, extra = 0, None, ()
+        if perform or (kind == "truncated" and target.call in READ_ONLY_CALLS):
+            status, payload, extra = self._real_answer(path, target, auth, pairs, body)
+            perform = True
+        record = {
+            "time": started, "method": self.command, "path": path, "query": dict(reversed(pairs)),
+            "vdn_id": _vdn_for_log(target.vdn), "call": target.call, "def_id": target.def_id,
+            "auth": auth, "fault": kind, "performed": perform,
+            "returnCode": payload.get("returnCode") if payload else None,
+            "body": body if body is not None else "",
+        }
+        if target.call == "create" and payload and payload.get("defId"):
+            record["def_id"] = payload["defId"]
+        if kind in ("reset_before", "reset_after"):
+            sent = None
+        elif kind in (None, "slow"):
+            sent = status
+        else:
+            sent = fault["status"]
+        record["status"] = sent
+        record["duration_ms"] = round((time.time() - started) * 1000.0, 3)
+        sim.log.add(record)
+        self._respond(fault, sent, payload, extra, target)
+
+    def _respond(self, fault, status, payload, extra, target):
+        kind = fault["kind"] if fault else None
+        if kind in ("reset_before", "reset_after"):
+            self._reset()
+        elif kind in ("status", "html", "rate_limit"):
+            retry = fault["retry_after"]
+            self._send(status, _gateway_page(status), HTML_TYPE, (("Retry-After", str(retry)),) if retry is not None else ())
+        elif kind == "empty":
+            self._send(status, b"", JSON_TYPE)
+        elif kind == "truncated":
+            text = _json_bytes(payload or _success(CALL_OPERATIONS[target.call])).decode("utf-8")
+            self._send(status, text[:len(text) // 2].encode("utf-8"), JSON_TYPE)
+        else:
+            self._send_json(status, payload, extra)
+
+    def _real_answer(self, path, target, auth, pairs, body):
+        """(HTTP status, JSON answer, extra headers) of the request, doing what it asks."""
+        if not path.startswith("/rest/"):
+            return 404, answer("404", "no such resource: %s" % path), ()
+        if auth != "ok":
+            return 401, answer("401", auth), ()
+        if target.call == "unknown":
+            return 404, answer("404", "no such resource: %s" % path), ()
+        if self.command != target.method:
+            return 405, answer("405", "method %s not allowed" % self.command), (("Allow", target.method),)
+        if target.method == "POST" and not (self.headers.get("Content-Type") or "").lower().startswith("application/json"):
+            return 415, answer("415", "Content-Type must be application/json"), ()
+        vdn_id = parse_vdn(target.vdn)
+        if vdn_id is None:
+            return 200, answer(ERR_VALUE, "vdnId must be 1..9999"), ()
+        store = self.sim.store
+        try:
+            if target.call in ("obs_codes", "list"):
+                payload = getattr(store, target.call)(vdn_id, pairs)
+            elif target.call in ("detail", "delete"):
+                payload = getattr(store, target.call)(vdn_id, target.def_id)
+            else:
+                payload = getattr(store, target.call)(vdn_id, body)
+        except _Rejected as exc:
+            payload = answer(exc.code, exc.desc)
+        return 200, payload, ()
+
+    # --- the admin API
+
+    def _admin(self, name, query, raw):
+        params = dict(parse_qsl(query, keep_blank_values=True))
+        handlers = self.sim.admin_handlers()
+        methods = {method: handler for (method, path), handler in handlers.items() if path == name}
+        if not methods:
+            self._send_json(404, {"error": "no such admin resource: /__sim/%s" % name})
+            return
+        handler = methods.get(self.command)
+        if handler is None:
+            self._send_json(405, {"error": "method not allowed"}, (("Allow", ", ".join(sorted(methods))),))
+            return
+        try:
+            data = json.loads(raw.decode("utf-8")) if raw.strip() else None
+            status, payload = handler(params, data)
+        except (ValueError, TypeError, KeyError) as exc:
+            self._send_json(400, {"error": str(exc)})
+            return
+        if name == "shutdown":
+            self.close_connection = True
+        self._send_json(status, payload)
+        if name == "shutdown":
+            self.sim.stop("admin shutdown")
+
+
+def _json_bytes(payload):
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _vdn_for_log(text):
+    value = _parse_int(text)
+    return value if value is not None else text
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 256
+
+    def __init__(self, address, sim):
+        self.sim = sim
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        http.server.ThreadingHTTPServer.__init__(self, address, _Handler)
+
+    def server_bind(self):
+        # HTTPServer.server_bind() does a reverse DNS lookup (getfqdn); not wanted here.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name = "localhost"
+        self.server_port = self.server_address[1]
+
+    def finish_request(self, request, client_address):
+        # The TLS handshake runs here, in the connection's own thread, not in the accept loop.
+        try:
+            request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            request.settimeout(HANDSHAKE_TIMEOUT)
+            conn = self.sim.tls.wrap_socket(request, server_side=True)
+        except OSError:
+            return
+        try:
+            self.RequestHandlerClass(conn, client_address, self)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+
+# ---------------------------------------------------------------- the simulator
+
+class Simulator:
+    """One running server: its state, TLS context, admin API and lifetime."""
+
+    def __init__(self, args, secret_key):
+        self.args = args
+        self.secrets = {args.access_key: secret_key}
+        self.start_config = {"latency_ms": args.latency_ms, "clock_offset_minutes": args.clock_offset_minutes}
+        self.config = dict(self.start_config)
+        self.store = Store(args.default_obs_codes)
+        self.faults = Faults()
+        if args.faults:
+            self.faults.add(load_faults(args.faults))
+        self.log = RequestLog(args.log_file)
+        self.tls = None
+        self.started = time.time()
+        self._stop_event = threading.Event()
+        self._stop_reason = None
+        self._signalled = None
+        self._admin = {
+            ("GET", "health"): self._health,
+            ("POST", "shutdown"): self._shutdown,
+            ("POST", "reset"): self._reset,
+            ("GET", "requests"): self._requests,
+            ("DELETE", "requests"): self._clear_requests,
+            ("GET", "results"): self._results,
+            ("POST", "results"): self._seed,
+            ("DELETE", "results"): self._delete_results,
+            ("GET", "obs-codes"): self._obs_codes,
+            ("PUT", "obs-codes"): self._set_obs_codes,
+            ("GET", "config"): self._get_config,
+            ("POST", "config"): self._set_config,
+            ("GET", "faults"): self._get_faults,
+            ("POST", "faults"): self._add_faults,
+            ("DELETE", "faults"): self._clear_faults,
+        }
+
+    def now(self):
+        """The server clock: real time plus the configured offset."""
+        return time.time() + self.config["clock_offset_minutes"] * 60.0
+
+    def admin_handlers(self):
+        return self._admin
+
+    def stop(self, reason):
+        self._stop_reason = reason
+        self._stop_event.set()
+
+    # --- admin handlers: (query params, JSON body) -> (status, JSON answer)
+
+    def _health(self, _params, _data):
+        remaining = None
+        if self.args.lifetime > 0:
+            remaining = round(self.started + self.args.lifetime - time.time(), 1)
+        return 200, {"status": "ok", "pid": os.getpid(), "uptime": round(time.time() - self.started, 1),
+                     "lifetime_remaining": remaining}
+
+    def _shutdown(self, _params, _data):
+        return 200, {"status": "shutting down"}
+
+    def _reset(self, _params, _data):
+        self.store.clear()
+        self.faults.clear()
+        self.log.clear()
+        self.config.update(self.start_config)
+        return 200, {"status": "reset"}
+
+    def _requests(self, params, _data):
+        since = int(params.get("since") or 0)
+        return 200, {"requests": self.log.since(since)}
+
+    def _clear_requests(self, _params, _data):
+        return 200, {"cleared": self.log.clear()}
+
+    def _results(self, params, _data):
+        if params.get("vdn"):
+            vdn_id = _admin_vdn(params["vdn"])
+            results = self.store.dump(vdn_id)[str(vdn_id)]
+            return 200, {"vdnId": vdn_id, "totalCount": len(results), "results": results}
+        return 200, {"vdns": self.store.dump()}
+
+    def _seed(self, _params, data):
+        data = _admin_object(data)
+        vdn_id = _admin_vdn(data.get("vdnId"))
+        items = data.get("results")
+        if not isinstance(items, list):
+            raise ValueError("results must be a list")
+        return 200, {"vdnId": vdn_id, "defIds": self.store.seed(vdn_id, items)}
+
+    def _delete_results(self, params, _data):
+        self.store.remove_vdn(_admin_vdn(params["vdn"]) if params.get("vdn") else None)
+        return 200, {"status": "deleted"}
+
+    def _obs_codes(self, params, _data):
+        vdn_id = _admin_vdn(params.get("vdn"))
+        return 200, {"vdnId": vdn_id, "obsCodes": self.store.catalogue(vdn_id)}
+
+    def _set_obs_codes(self, _params, data):
+        data = _admin_object(data)
+        vdn_id = _admin_vdn(data.get("vdnId"))
+        items = data.get("obsCodes")
+        if not isinstance(items, list):
+            raise ValueError("obsCodes must be a list")
+        return 200, {"vdnId": vdn_id, "count": self.store.set_catalogue(vdn_id, items)}
+
+    def _get_config(self, _params, _data):
+        return 200, dict(self.config)
+
+    def _set_config(self, _params, data):
+        data = _admin_object(data)
+        unknown = set(data) - set(self.config)
+        if unknown:
+            raise ValueError("unknown config keys: %s" % ", ".join(sorted(unknown)))
+        for key, value in data.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError("%s must be a number" % key)
+            if key == "latency_ms" and value < 0:
+                raise ValueError("latency_ms must be 0 or more")
+        self.config.update(data)
+        return 200, dict(self.config)
+
+    def _get_faults(self, _params, _data):
+        return 200, {"faults": self.faults.pending()}
+
+    def _add_faults(self, _params, data):
+        rules = _admin_object(data).get("faults")
+        if not isinstance(rules, list):
+            raise ValueError("faults must be a list")
+        return 200, {"pending": self.faults.add(rules)}
+
+    def _clear_faults(self, _params, _data):
+        return 200, {"cleared": self.faults.clear()}
+
+    # --- life cycle
+
+    def _on_signal(self, signum, _frame):
+        self._signalled = signum   # only a flag: Event.set() is not safe inside a signal handler
+
+    def run(self):
+        """Serve until a signal, POST /__sim/shutdown or the end of the lifetime. Returns the exit code."""
+        import trustme  # pylint: disable=import-outside-toplevel,import-error
+
+        args = self.args
+        state_dir = os.path.abspath(args.state_dir)
+        os.makedirs(state_dir, exist_ok=True)
+        ca_path = os.path.join(state_dir, "ca.pem")
+        info_path = os.path.join(state_dir, "server.json")
+        ca = trustme.CA()
+        issuer = trustme.CA() if args.self_signed else ca
+        self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        issuer.issue_cert("localhost", "127.0.0.1", "::1").configure_cert(self.tls)
+        _write_atomically(ca_path, ca.cert_pem.bytes())
+
+        server = _Server((args.host, args.port), self)
+        port = server.server_address[1]
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                                  name="isales-simulator", daemon=True)
+        thread.start()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, self._on_signal)
+        info = {
+            "url": "https://localhost:%d" % port, "port": port, "pid": os.getpid(), "ca_path": ca_path,
+            "access_key": args.access_key, "admin_url": "https://localhost:%d%s" % (port, ADMIN_PREFIX),
+        }
+        _write_atomically(info_path, (json.dumps(info, indent=2) + "\n").encode("utf-8"))
+        print("isales simulator: %s (state dir %s, pid %d)" % (info["url"], state_dir, os.getpid()), flush=True)
+        deadline = time.monotonic() + args.lifetime if args.lifetime > 0 else None
+        try:
+            while not self._stop_event.is_set() and self._signalled is None:
+                if deadline is not None and time.monotonic() >= deadline:
+                    self._stop_reason = "lifetime of %ss over" % args.lifetime
+                    break
+                self._stop_event.wait(0.1)
+        finally:
+            if self._signalled is not None:
+                self._stop_reason = "signal %d" % self._signalled
+            server.shutdown()
+            server.server_close()
+            _remove_if_ours(info_path)
+            self.log.close()
+            print("isales simulator: stopped (%s)" % (self._stop_reason or "interrupted"), flush=True)
+        return 0
+
+
+def _admin_object(data):
+    if not isinstance(data, dict):
+        raise ValueError("the request body must be a JSON object")
+    return data
+
+
+def _admin_vdn(value):
+    vdn_id = parse_vdn(str(value)) if not isinstance(value, bool) else None
+    if vdn_id is None:
+        raise ValueError("vdn must be 1..9999")
+    return vdn_id
+
+
+def _write_atomically(path, data):
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".%s." % os.path.basename(path))
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError:
+        os.unlink(tmp)
+        raise
+
+
+def _remove_if_ours(path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            if json.load(handle).get("pid") != os.getpid():
+                return
+        os.unlink(path)
+    except (OSError, ValueError):
+        pass
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description="HTTPS stand-in for the CC-iSales external-result OpenAPI. "
+                    "The secret key comes from $%s or --secret-key-file." % SECRET_ENV)
+    parser.add_argument("--state-dir", required=True, help="where ca.pem and server.json are written")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port (default 0: any free port)")
+    parser.add_argument("--access-key", default=DEFAULT_ACCESS_KEY, help="the accepted AK (default %s)" % DEFAULT_ACCESS_KEY)
+    parser.add_argument("--secret-key-file", help="file holding the SK (instead of $%s)" % SECRET_ENV)
+    parser.add_argument("--lifetime", type=float, default=3600, help="seconds until the server exits by itself (0: never)")
+    parser.add_argument("--latency-ms", type=float, default=0, help="delay added to every API request")
+    parser.add_argument("--clock-offset-minutes", type=float, default=0, help="server clock = now + this")
+    parser.add_argument("--faults", help="fault rules: a JSON list (or {\"faults\": [...]}) or a file holding one")
+    parser.add_argument("--log-file", help="append every API request record to this JSON-lines file")
+    parser.add_argument("--default-obs-codes", type=int, default=60, help="size of the default OBS code catalogue")
+    parser.add_argument("--self-signed", action="store_true",
+                        help="serve a certificate NOT signed by the CA in ca.pem (TLS failure tests)")
+    args = parser.parse_args(argv)
+    if args.default_obs_codes < 0 or args.latency_ms < 0:
+        parser.error("--default-obs-codes and --latency-ms must not be negative")
+    return args, parser
+
+
+def read_secret(args):
+    if args.secret_key_file:
+        with open(args.secret_key_file, encoding="utf-8") as handle:
+            return handle.read().rstrip("\r\n")
+    return os.environ.get(SECRET_ENV, "")
+
+
+def main(argv=None):
+    args, parser = parse_args(argv)
+    try:
+        secret = read_secret(args)
+    except OSError as exc:
+        parser.error("cannot read --secret-key-file: %s" % exc.strerror)
+    if not secret:
+        parser.error("no secret key: set $%s or give --secret-key-file" % SECRET_ENV)
+    try:
+        sim = Simulator(args, secret)
+    except (OSError, ValueError) as exc:
+        parser.error(str(exc))
+    try:
+        return sim.run()
+    except OSError as exc:
+        print("isales simulator: %s" % exc, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,735 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, huawei.isales contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Tests of the CC-iSales simulator: a real server on a free port, real HTTPS verified against its CA.
+
+    pip install -r tests/simulator/requirements.txt
+    python -m pytest tests/simulator
+
+Requests are signed with the collection's own signer (plugins/module_utils/signer.py),
+so every passing API test is also a cross-check of that signer against the
+simulator's independent verifier.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import http.client
+import importlib
+import json
+import os
+import signal
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+from urllib.parse import urlencode
+
+import pytest
+import requests
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+COLLECTION_ROOT = os.path.dirname(os.path.dirname(HERE))
+SIMULATOR = os.path.join(HERE, "isales_simulator.py")
+VECTORS = os.path.join(COLLECTION_ROOT, "tests", "unit", "plugins", "module_utils", "fixtures", "auth-v2-vectors.json")
+SECRET = "sim-secret-Zq7+/x9"
+ACCESS_KEY = "sim-ak"
+API = "/rest/isales/v1/openapi/campaigns/"
+JSON_CT = "application/json; charset=UTF-8"
+UTC = datetime.timezone.utc
+
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+sim = importlib.import_module("isales_simulator")
+
+
+def _load_signer():
+    """The collection's signer; when PYTHONPATH does not hold an ansible_collections tree, make one."""
+    name = "ansible_collections.huawei.isales.plugins.module_utils.signer"
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        tree = tempfile.mkdtemp(prefix="isales-sim-tests-")
+        os.makedirs(os.path.join(tree, "ansible_collections", "huawei"))
+        os.symlink(COLLECTION_ROOT, os.path.join(tree, "ansible_collections", "huawei", "isales"))
+        sys.path.insert(0, tree)
+        importlib.invalidate_caches()
+        return importlib.import_module(name)
+
+
+signer = _load_signer()
+
+with open(VECTORS, encoding="utf-8") as _handle:
+    VECTOR_LIST = json.load(_handle)["vectors"]
+
+
+# ---------------------------------------------------------------- a running simulator
+
+class Running:
+    """One simulator process, and signed / admin requests to it."""
+
+    def __init__(self, state_dir, extra_args=(), env=None):
+        self.state_dir = str(state_dir)
+        self.info_path = os.path.join(self.state_dir, "server.json")
+        self.log_file = os.path.join(self.state_dir, "requests.jsonl")
+        self.out_path = os.path.join(self.state_dir, "server.out")
+        os.makedirs(self.state_dir, exist_ok=True)
+        environment = dict(os.environ)
+        environment[sim.SECRET_ENV] = SECRET
+        environment.update(env or {})
+        command = [sys.executable, SIMULATOR, "--state-dir", self.state_dir, "--port", "0",
+                   "--lifetime", "300", "--log-file", self.log_file] + list(extra_args)
+        with open(self.out_path, "wb") as out:
+            self.proc = subprocess.Popen(command, env=environment, stdout=out, stderr=subprocess.STDOUT)  # pylint: disable=consider-using-with
+        deadline = time.monotonic() + 30
+        while not os.path.exists(self.info_path):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError("simulator did not start: %s" % self.output())
+            time.sleep(0.05)
+        with open(self.info_path, encoding="utf-8") as handle:
+            self.info = json.load(handle)
+        self.url = self.info["url"]
+        self.host = "localhost:%d" % self.info["port"]
+        self.ca = self.info["ca_path"]
+        self.session = requests.Session()
+        self.session.trust_env = False   # REQUESTS_CA_BUNDLE would override verify=
+
+    def output(self):
+        with open(self.out_path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(15)
+
+    def api(self, method, rel, query=None, body=None, secret=SECRET, access_key=ACCESS_KEY, signed=None,
+            send_host=None, send_body=None, timestamp=None, content_type=JSON_CT, timeout=10):
+        """A request signed with the collection's signer; signed/send_* allow lying about what is sent."""
+        path = API + rel
+        if body is not None and not isinstance(body, str):
+            body = json.dumps(body, ensure_ascii=False)
+        auth = signer.authorization(access_key, secret, method, path, query=query,
+                                    headers=signed if signed is not None else {"host": self.host},
+                                    body=body, timestamp=timestamp)
+        headers = {"Authorization": auth, "Content-Type": content_type}
+        if send_host:
+            headers["Host"] = send_host
+        data = body if send_body is None else send_body
+        url = self.url + path + ("?" + urlencode(query) if query else "")
+        return self.session.request(method, url, headers=headers, data=data.encode("utf-8") if data is not None else None,
+                                    verify=self.ca, timeout=timeout)
+
+    def admin(self, method, name, payload=None, params=None, expect=200):
+        resp = self.session.request(method, self.info["admin_url"] + "/" + name, params=params,
+                                    data=json.dumps(payload) if payload is not None else None, verify=self.ca, timeout=30)
+        assert resp.status_code == expect, resp.text
+        return resp.json()
+
+    def requests_log(self, since=0):
+        return self.admin("GET", "requests", params={"since": since})["requests"]
+
+    def last_record(self):
+        return self.requests_log()[-1]
+
+    def results(self, vdn):
+        return self.admin("GET", "results", params={"vdn": vdn})["results"]
+
+
+def vendor(resp, code="0200000"):
+    """The JSON answer of a vendor-style 200 response, checked for the given code."""
+    assert resp.status_code == 200, resp.text
+    data = resp.json()
+    assert data["returnCode"] == data["resultCode"] == code, data
+    assert data["returnDesc"] == data["resultDesc"]
+    return data
+
+
+def create(server, vdn=12, display="Busy", obs=("00601",), code=None):
+    body = {"displayResult": display, "obsCodes": list(obs)}
+    if code is not None:
+        body["resultCode"] = code
+    return vendor(server.api("POST", "%s/createObResult" % vdn, body=body))["defId"]
+
+
+def list_page(server, vdn, size, num):
+    return vendor(server.api("GET", "%s/queryOBSResults" % vdn, query={"pageSize": str(size), "pageNum": str(num)}))
+
+
+@pytest.fixture(scope="module", name="server")
+def server_fixture(tmp_path_factory):
+    running = Running(tmp_path_factory.mktemp("sim"))
+    yield running
+    assert running.stop() == 0
+    assert not os.path.exists(running.info_path)
+
+
+@pytest.fixture(autouse=True)
+def _fresh(request):
+    if "server" in request.fixturenames:
+        request.getfixturevalue("server").admin("POST", "reset")
+
+
+# ---------------------------------------------------------------- the verifier, offline
+
+def _vector_inputs(vector):
+    pairs = list((vector["query"] or {}).items())
+    return (vector["method"], vector["uri"], pairs, vector["signed_headers"], vector["body"], vector["authorization"])
+
+
+@pytest.mark.parametrize("vector", VECTOR_LIST, ids=[v["name"] for v in VECTOR_LIST])
+def test_verifier_accepts_every_vector(vector):
+    method, path, pairs, headers, body, authorization = _vector_inputs(vector)
+    now = sim.stamp_seconds(vector["timestamp"])
+    secrets = {vector["access_key"]: vector["secret_key"]}
+    assert sim.verify(method, path, pairs, headers, body, authorization, secrets, now) == "ok"
+    signed_names = authorization.split("/")[3]
+    values = dict((name.lower(), value) for name, value in headers.items())
+    assert sim.canonical_request(method, path, pairs, signed_names, values, body) == vector["canonical_request"]
+
+
+def test_verifier_rejects_tampering():
+    vector = VECTOR_LIST[0]
+    method, path, pairs, headers, body, authorization = _vector_inputs(vector)
+    now = sim.stamp_seconds(vector["timestamp"])
+    secrets = {vector["access_key"]: vector["secret_key"]}
+
+    def check(**changes):
+        args = {"method": method, "path": path, "query_pairs": pairs, "headers": headers, "body": body,
+                "authorization": authorization, "secrets": secrets, "now": now}
+        args.update(changes)
+        return sim.verify(**args)
+
+    assert check() == "ok"
+    assert check(now=now + 14 * 60) == "ok"
+    assert check(now=now - 16 * 60) == "request time skew exceeds 15 minutes"
+    assert check(secrets={vector["access_key"]: "wrong"}) == "signature mismatch"
+    assert check(secrets={"other": vector["secret_key"]}) == "unknown access key"
+    assert check(body=body.replace("007", "008")) == "signature mismatch"
+    assert check(headers={"Host": "10.22.26.181:28081"}) == "signature mismatch"
+    assert check(headers={}) == "signed header not present: host"
+    assert check(query_pairs=[("a", "b")]) == "signature mismatch"
+    assert check(method="PUT") == "signature mismatch"
+    assert check(authorization=None) == "missing authorization"
+    assert check(authorization="Bearer abc") == "malformed authorization"
+    assert check(authorization=authorization.replace("/host/", "/content-type/")) == "host not signed"
+    assert check(authorization=authorization.replace("2023-11-14T22:13:20Z", "2023-11-14 22:13:20")).startswith("malformed")
+    assert check(authorization=authorization[:-1] + "0") == "signature mismatch"
+    assert check(authorization=authorization[:-1] + "\u00e9") == "signature mismatch"
+
+
+# ---------------------------------------------------------------- authentication, live
+
+def test_collection_signer_is_accepted(server):
+    # a query that needs encoding (unknown parameters are ignored) and a non-ASCII body
+    query = {"pageSize": "50", "pageNum": "1", "b key": "x/y z", "a": ""}
+    vendor(server.api("GET", "12/queryOBSResults", query=query))
+    def_id = create(server, display="未接通 – no answer ✓ & (x)*", obs=["00602", "00606"], code="007")
+    assert server.results(12)[0]["displayResult"] == "未接通 – no answer ✓ & (x)*"
+    # more signed headers than host
+    signed = {"Host": server.host, "Content-Type": JSON_CT}
+    vendor(server.api("DELETE", "12/%s/deleteObsResult" % def_id, signed=signed))
+    assert all(record["auth"] == "ok" for record in server.requests_log())
+
+
+@pytest.mark.parametrize("case, reason", [
+    ("bad_secret", "signature mismatch"),
+    ("wrong_access_key", "unknown access key"),
+    ("skewed_clock", "request time skew exceeds 15 minutes"),
+    ("old_timestamp", "request time skew exceeds 15 minutes"),
+    ("tampered_body", "signature mismatch"),
+    ("host_mismatch", "signature mismatch"),
+    ("host_not_signed", "host not signed"),
+])
+def test_authentication_failures(server, case, reason):
+    body = {"displayResult": "Busy", "obsCodes": ["00601"]}
+    kwargs = {
+        "bad_secret": {"secret": "not-the-secret"},
+        "wrong_access_key": {"access_key": "other-ak"},
+        "skewed_clock": {},
+        "old_timestamp": {"timestamp": datetime.datetime.now(UTC) - datetime.timedelta(minutes=16)},
+        "tampered_body": {"send_body": json.dumps({"displayResult": "Bust", "obsCodes": ["00601"]})},
+        "host_mismatch": {"send_host": "127.0.0.1:%d" % server.info["port"]},
+        "host_not_signed": {"signed": {"content-type": JSON_CT}},
+    }[case]
+    if case == "skewed_clock":
+        server.admin("POST", "config", {"clock_offset_minutes": 20})
+    resp = server.api("POST", "12/createObResult", body=body, **kwargs)
+    assert resp.status_code == 401
+    assert resp.json()["returnCode"] == "401"
+    assert resp.json()["returnDesc"] == reason
+    assert server.last_record()["auth"] == reason
+    assert server.results(12) == []
+
+
+def test_clock_offset_within_fifteen_minutes_is_accepted(server):
+    server.admin("POST", "config", {"clock_offset_minutes": -14})
+    create(server)
+    server.admin("POST", "config", {"clock_offset_minutes": -16})
+    assert server.api("POST", "12/createObResult", body={"displayResult": "x", "obsCodes": ["00601"]}).status_code == 401
+
+
+def test_missing_authorization_is_401(server):
+    resp = server.session.get(server.url + API + "12/queryOBSResults?pageSize=1&pageNum=1", verify=server.ca)
+    assert resp.status_code == 401
+    assert resp.json()["returnDesc"] == "missing authorization"
+
+
+# ---------------------------------------------------------------- the six calls
+
+def test_obs_codes_catalogue_and_paging(server):
+    first = vendor(server.api("GET", "12/queryOBSResultCode", query={"pageSize": "50", "pageNum": "1"}))
+    assert first["totalCount"] == 60 and len(first["obsCodes"]) == 50
+    assert first["obsCodes"][0]["obsCode"] == "00601" and first["obsCodes"][0]["obsCodeDesc"]
+    second = vendor(server.api("GET", "77/queryOBSResultCode", query={"pageSize": "50", "pageNum": "2"}))
+    assert [c["obsCode"] for c in second["obsCodes"]] == ["%05d" % n for n in range(651, 661)]
+    beyond = vendor(server.api("GET", "12/queryOBSResultCode", query={"pageSize": "50", "pageNum": "9"}))
+    assert beyond["totalCount"] == 60 and beyond["obsCodes"] == []
+
+
+def test_create_list_detail_update_delete(server):
+    first = create(server, display="7: The call is not answered.", obs=["00602", "00606"], code="007")
+    second = create(server, display="Busy", obs=["00601"])
+    assert first.isdigit() and second.isdigit() and int(second) > int(first)
+    listing = list_page(server, 12, 50, 1)
+    assert listing["totalCount"] == 2
+    assert listing["data"] == [
+        {"defId": first, "displayResult": "7: The call is not answered.", "resultCode": "007"},
+        {"defId": second, "displayResult": "Busy", "resultCode": ""},
+    ]
+    detail = vendor(server.api("GET", "12/%s/queryObsResultDetail" % first))["obResult"]
+    assert detail["defId"] == first and detail["vdnId"] == 12 and detail["resultCode"] == "007"
+    assert [m["failCode"] for m in detail["resultMapList"]] == ["00602", "00606"]
+    assert all(m["defId"] == first and m["vdnId"] == 12 and m["mapId"] for m in detail["resultMapList"])
+
+    update = {"defId": first, "displayResult": "7: No answer", "obsCodes": ["00603"], "resultCode": "007"}
+    assert vendor(server.api("POST", "12/updateObResult", body=update))["returnDesc"] == "updateObResult Success!"
+    del update["resultCode"]
+    update["obsCodes"] = ["00603", "00604"]
+    vendor(server.api("POST", "12/updateObResult", body=update))
+    detail = vendor(server.api("GET", "12/%s/queryObsResultDetail" % first))["obResult"]
+    assert detail["displayResult"] == "7: No answer" and detail["resultCode"] == "007"
+    assert [m["failCode"] for m in detail["resultMapList"]] == ["00603", "00604"]
+
+    assert vendor(server.api("DELETE", "12/%s/deleteObsResult" % first))["returnDesc"] == "deleteObsResult Success!"
+    vendor(server.api("GET", "12/%s/queryObsResultDetail" % first), "02000007")
+    vendor(server.api("DELETE", "12/%s/deleteObsResult" % first), "02000007")
+    assert list_page(server, 12, 50, 1)["totalCount"] == 1
+    # the resultCode of a deleted result is free again
+    create(server, code="007")
+
+
+def test_duplicate_display_allowed_and_obs_codes_stored_once(server):
+    one = create(server, display="Same text", obs=["00601", "00601", "00602"])
+    two = create(server, display="Same text", obs=["00602"])
+    assert one != two
+    detail = vendor(server.api("GET", "12/%s/queryObsResultDetail" % one))["obResult"]
+    assert [m["failCode"] for m in detail["resultMapList"]] == ["00601", "00602"]
+    assert [r["obsCodes"] for r in server.results(12)] == [["00601", "00602"], ["00602"]]
+
+
+def test_results_are_per_vdn(server):
+    def_id = create(server, vdn=12, code="A1")
+    create(server, vdn=13, code="A1")   # the same resultCode on another VDN is fine
+    vendor(server.api("GET", "13/%s/queryObsResultDetail" % def_id), "02000007")
+    vendor(server.api("DELETE", "13/%s/deleteObsResult" % def_id), "02000007")
+    body = {"defId": def_id, "displayResult": "x", "obsCodes": ["00601"]}
+    vendor(server.api("POST", "13/updateObResult", body=body), "02000007")
+    assert sorted(server.admin("GET", "results")["vdns"]) == ["12", "13"]
+
+
+CREATE_CASES = [
+    ("not json", "{displayResult", "02000008"),
+    ("a list", [{"displayResult": "x"}], "02000008"),
+    ("display missing", {"obsCodes": ["00601"]}, "02000001"),
+    ("display empty", {"displayResult": "", "obsCodes": ["00601"]}, "02000001"),
+    ("display blank", {"displayResult": "  ", "obsCodes": ["00601"]}, "02000001"),
+    ("display number", {"displayResult": 7, "obsCodes": ["00601"]}, "02000006"),
+    ("display 257", {"displayResult": "x" * 257, "obsCodes": ["00601"]}, "02000003"),
+    ("display 256", {"displayResult": "x" * 256, "obsCodes": ["00601"]}, "0200000"),
+    ("display tab", {"displayResult": "a\tb", "obsCodes": ["00601"]}, "02000002"),
+    ("display DEL", {"displayResult": "a\x7fb", "obsCodes": ["00601"]}, "02000002"),
+    ("code number", {"resultCode": 7, "displayResult": "x", "obsCodes": ["00601"]}, "02000006"),
+    ("code 8 chars", {"resultCode": "12345678", "displayResult": "x", "obsCodes": ["00601"]}, "02000003"),
+    ("code 7 chars", {"resultCode": "A-_1234", "displayResult": "x", "obsCodes": ["00601"]}, "0200000"),
+    ("code space", {"resultCode": "a b", "displayResult": "x", "obsCodes": ["00601"]}, "02000002"),
+    ("code accent", {"resultCode": "\u00e9", "displayResult": "x", "obsCodes": ["00601"]}, "02000002"),
+    ("code empty", {"resultCode": "", "displayResult": "x", "obsCodes": ["00601"]}, "0200000"),
+    ("code null", {"resultCode": None, "displayResult": "x", "obsCodes": ["00601"]}, "0200000"),
+    ("obs missing", {"displayResult": "x"}, "02000001"),
+    ("obs empty", {"displayResult": "x", "obsCodes": []}, "02000001"),
+    ("obs string", {"displayResult": "x", "obsCodes": "00601"}, "02000006"),
+    ("obs numbers", {"displayResult": "x", "obsCodes": [601]}, "02000006"),
+    ("obs 101", {"displayResult": "x", "obsCodes": ["00601"] * 101}, "02000011"),
+    ("obs 100", {"displayResult": "x", "obsCodes": ["00601"] * 100}, "0200000"),
+]
+
+
+@pytest.mark.parametrize("body, code", [c[1:] for c in CREATE_CASES], ids=[c[0] for c in CREATE_CASES])
+def test_create_validation(server, body, code):
+    vendor(server.api("POST", "12/createObResult", body=body), code)
+    assert len(server.results(12)) == (1 if code == "0200000" else 0)
+
+
+def test_create_unknown_obs_codes_and_duplicate_result_code(server):
+    data = vendor(server.api("POST", "12/createObResult", body={"displayResult": "x", "obsCodes": ["00601", "00999", "ABC"]}),
+                  "02000007")
+    assert "00999" in data["resultDesc"] and "ABC" in data["resultDesc"] and "00601" not in data["resultDesc"]
+    create(server, code="007")
+    data = vendor(server.api("POST", "12/createObResult", body={"resultCode": "007", "displayResult": "y", "obsCodes": ["00601"]}),
+                  "0200001")
+    assert data["resultDesc"] == "resultCode 007 already exists"
+    assert len(server.results(12)) == 1
+
+
+def test_update_validation(server):
+    def_id = create(server, code="007", obs=["00601"])
+    good = {"defId": def_id, "displayResult": "x", "obsCodes": ["00602"]}
+
+    def update(code, **changes):
+        body = dict(good)
+        body.update(changes)
+        body = {k: v for k, v in body.items() if v is not Ellipsis}
+        return vendor(server.api("POST", "12/updateObResult", body=body), code)
+
+    update("02000001", defId=Ellipsis)
+    update("02000001", displayResult=Ellipsis)
+    update("02000001", obsCodes=Ellipsis)
+    update("02000006", defId=[1])
+    update("02000007", defId="1")
+    update("02000003", displayResult="x" * 257)
+    update("02000007", obsCodes=["00999"])
+    update("02000011", obsCodes=["00601"] * 101)
+    update("02000009", resultCode="008")
+    assert server.results(12)[0]["obsCodes"] == ["00601"]
+    update("0200000", resultCode="007")
+    update("0200000", resultCode="")
+    update("0200000", defId=int(def_id))
+    assert server.results(12)[0]["obsCodes"] == ["00602"]
+    vendor(server.api("POST", "12/updateObResult", body="[]"), "02000008")
+
+
+@pytest.mark.parametrize("vdn", ["0", "10000", "abc", "-1", "1.5"])
+def test_vdn_id_validated_for_every_call(server, vdn):
+    page = {"pageSize": "10", "pageNum": "1"}
+    answers = [
+        server.api("GET", vdn + "/queryOBSResultCode", query=page),
+        server.api("GET", vdn + "/queryOBSResults", query=page),
+        server.api("POST", vdn + "/createObResult", body={"displayResult": "x", "obsCodes": ["00601"]}),
+        server.api("POST", vdn + "/updateObResult", body={"defId": "1", "displayResult": "x", "obsCodes": ["00601"]}),
+        server.api("DELETE", vdn + "/1645244637/deleteObsResult"),
+        server.api("GET", vdn + "/1645244637/queryObsResultDetail"),
+    ]
+    for resp in answers:
+        assert vendor(resp, "02000007")["resultDesc"] == "vdnId must be 1..9999"
+    assert [r["call"] for r in server.requests_log()] == ["obs_codes", "list", "create", "update", "delete", "detail"]
+
+
+@pytest.mark.parametrize("operation", ["queryOBSResults", "queryOBSResultCode"])
+@pytest.mark.parametrize("query, code", [
+    ({"pageNum": "1"}, "02000001"),
+    ({"pageSize": "", "pageNum": "1"}, "02000001"),
+    ({"pageSize": "x", "pageNum": "1"}, "02000006"),
+    ({"pageSize": "99999999999", "pageNum": "1"}, "02000006"),
+    ({"pageSize": "0", "pageNum": "1"}, "02000005"),
+    ({"pageSize": "51", "pageNum": "1"}, "02000005"),
+    ({"pageSize": "50"}, "02000001"),
+    ({"pageSize": "50", "pageNum": "y"}, "02000006"),
+    ({"pageSize": "50", "pageNum": "0"}, "02000007"),
+    ({"pageSize": "1", "pageNum": "1"}, "0200000"),
+])
+def test_paging_parameters(server, operation, query, code):
+    vendor(server.api("GET", "12/" + operation, query=query), code)
+
+
+def test_paging_beyond_fifty_results_in_creation_order(server):
+    made = [create(server, display="result %03d" % n, code="c%d" % n) for n in range(60)]
+    pages = [list_page(server, 12, 50, n) for n in (1, 2, 3)]
+    assert [p["totalCount"] for p in pages] == [60, 60, 60]
+    assert [len(p["data"]) for p in pages] == [50, 10, 0]
+    assert [d["defId"] for p in pages for d in p["data"]] == made
+    assert [d["defId"] for d in list_page(server, 12, 7, 3)["data"]] == made[14:21]
+
+
+def test_seed_five_thousand_and_page_through(server):
+    items = [{"displayResult": "seeded %05d" % n, "resultCode": "s%d" % n, "obsCodes": ["00602", "00601"]} for n in range(5000)]
+    started = time.monotonic()
+    seeded = server.admin("POST", "results", {"vdnId": 42, "results": items})["defIds"]
+    seeding = time.monotonic() - started
+    assert len(seeded) == len(set(seeded)) == 5000
+    started = time.monotonic()
+    listed = []
+    for num in range(1, 101):
+        page = list_page(server, 42, 50, num)
+        assert page["totalCount"] == 5000
+        listed.extend(d["defId"] for d in page["data"])
+    listing = time.monotonic() - started
+    assert listed == seeded
+    assert list_page(server, 42, 50, 101)["data"] == []
+    assert seeding < 10 and listing < 20, (seeding, listing)
+    dump = server.results(42)
+    assert dump[0] == {"defId": seeded[0], "displayResult": "seeded 00000", "resultCode": "s0", "obsCodes": ["00601", "00602"]}
+    detail = vendor(server.api("GET", "42/%s/queryObsResultDetail" % seeded[-1]))["obResult"]
+    assert detail["resultCode"] == "s4999"
+    # the API then sees seeded resultCodes as taken
+    vendor(server.api("POST", "42/createObResult", body={"resultCode": "s7", "displayResult": "x", "obsCodes": ["00601"]}), "0200001")
+    server.admin("POST", "results", {"vdnId": 42, "results": [{"displayResult": "x", "resultCode": "s7"}]}, expect=400)
+
+
+# ---------------------------------------------------------------- routing and HTTP
+
+def test_unknown_path_wrong_method_and_content_type(server):
+    resp = server.api("GET", "12/queryEverything")
+    assert resp.status_code == 404 and resp.json()["returnCode"] == "404"
+    resp = server.api("GET", "12/createObResult")
+    assert resp.status_code == 405 and resp.headers["Allow"] == "POST"
+    resp = server.api("POST", "12/createObResult", body={"displayResult": "x", "obsCodes": ["00601"]}, content_type="text/plain")
+    assert resp.status_code == 415
+    resp = server.session.get(server.url + "/nothing", verify=server.ca)
+    assert resp.status_code == 404
+    assert [r["call"] for r in server.requests_log()] == ["unknown", "create", "create", "unknown"]
+
+
+def test_connection_is_kept_alive(server):
+    context = ssl.create_default_context(cafile=server.ca)
+    conn = http.client.HTTPSConnection("localhost", server.info["port"], context=context, timeout=10)
+    try:
+        path = API + "12/queryOBSResults"
+        sockets = []
+        for _attempt in range(3):
+            auth = signer.authorization(ACCESS_KEY, SECRET, "GET", path, query={"pageSize": "5", "pageNum": "1"},
+                                        headers={"host": server.host})
+            conn.request("GET", path + "?pageSize=5&pageNum=1", headers={"Authorization": auth, "Content-Type": JSON_CT})
+            resp = conn.getresponse()
+            assert resp.status == 200 and json.loads(resp.read())["returnCode"] == "0200000"
+            sockets.append(conn.sock)
+        assert sockets[0] is not None and sockets.count(sockets[0]) == 3
+    finally:
+        conn.close()
+
+
+# ---------------------------------------------------------------- faults
+
+NEW = {"displayResult": "Faulty", "obsCodes": ["00601"]}
+
+
+def _faulty_create(server, **kwargs):
+    return server.api("POST", "12/createObResult", body=NEW, **kwargs)
+
+
+@pytest.mark.parametrize("rule, status, created", [
+    ({"kind": "status", "status": 502}, 502, False),
+    ({"kind": "status", "status": 504, "act": True}, 504, True),
+    ({"kind": "html"}, 200, False),
+    ({"kind": "html", "act": True}, 200, True),
+    ({"kind": "empty"}, 200, False),
+    ({"kind": "truncated", "act": True}, 200, True),
+    ({"kind": "rate_limit", "retry_after": 2}, 429, False),
+    ({"kind": "status", "retry_after": 3, "delay": 0.2}, 503, False),
+])
+def test_answering_faults(server, rule, status, created):
+    rule = dict(rule, call="create")
+    server.admin("POST", "faults", {"faults": [rule]})
+    resp = _faulty_create(server)
+    assert resp.status_code == status
+    if rule["kind"] in ("status", "html", "rate_limit"):
+        assert resp.headers["Content-Type"].startswith("text/html") and "<html>" in resp.text
+    assert resp.headers.get("Retry-After") == (str(rule["retry_after"]) if "retry_after" in rule else None)
+    if rule["kind"] == "empty":
+        assert resp.content == b""
+    if rule["kind"] == "truncated":
+        with pytest.raises(ValueError):
+            json.loads(resp.text)
+        assert resp.text.startswith('{"returnCode":"0200000"')
+    record = server.last_record()
+    assert record["fault"] == rule["kind"] and record["performed"] == created and record["status"] == status
+    assert len(server.results(12)) == (1 if created else 0)
+    # consumed: the next request is normal
+    assert server.admin("GET", "faults")["faults"] == []
+    vendor(_faulty_create(server))
+
+
+def test_truncated_listing_is_half_the_real_answer(server):
+    create(server)
+    full = server.api("GET", "12/queryOBSResults", query={"pageSize": "50", "pageNum": "1"}).text
+    server.admin("POST", "faults", {"faults": [{"call": "list", "kind": "truncated"}]})
+    cut = server.api("GET", "12/queryOBSResults", query={"pageSize": "50", "pageNum": "1"}).text
+    assert cut == full[:len(full) // 2]
+
+
+@pytest.mark.parametrize("kind, created", [("reset_before", False), ("reset_after", True)])
+def test_connection_reset_faults(server, kind, created):
+    server.admin("POST", "faults", {"faults": [{"call": "create", "kind": kind}]})
+    with pytest.raises(requests.exceptions.ConnectionError):
+        _faulty_create(server)
+    record = server.last_record()
+    assert record["fault"] == kind and record["status"] is None and record["performed"] == created
+    assert len(server.results(12)) == (1 if created else 0)
+    if created:
+        assert record["returnCode"] == "0200000" and record["def_id"] == server.results(12)[0]["defId"]
+
+
+def test_reset_is_an_abrupt_tcp_reset(server):
+    server.admin("POST", "faults", {"faults": [{"call": "list", "kind": "reset_before"}]})
+    context = ssl.create_default_context(cafile=server.ca)
+    conn = http.client.HTTPSConnection("localhost", server.info["port"], context=context, timeout=10)
+    path = API + "12/queryOBSResults"
+    auth = signer.authorization(ACCESS_KEY, SECRET, "GET", path, query={"pageSize": "5", "pageNum": "1"}, headers={"host": server.host})
+    try:
+        conn.request("GET", path + "?pageSize=5&pageNum=1", headers={"Authorization": auth})
+        with pytest.raises(ConnectionResetError):
+            conn.getresponse()
+    finally:
+        conn.close()
+
+
+def test_slow_fault_writes_after_the_client_gave_up(server):
+    server.admin("POST", "faults", {"faults": [{"call": "create", "kind": "slow", "delay": 1.2}]})
+    with pytest.raises(requests.exceptions.Timeout):
+        _faulty_create(server, timeout=0.4)
+    assert server.results(12) == []
+    deadline = time.monotonic() + 10
+    while not server.results(12):
+        assert time.monotonic() < deadline, "the slow create never happened"
+        time.sleep(0.1)
+    record = server.last_record()
+    assert record["fault"] == "slow" and record["status"] == 200 and record["returnCode"] == "0200000"
+
+
+def test_fault_matching_order_and_count(server):
+    server.admin("POST", "faults", {"faults": [
+        {"call": "delete", "kind": "status", "status": 500},
+        {"call": "any", "kind": "status", "status": 502, "count": 2},
+        {"call": "list", "kind": "rate_limit"},
+    ]})
+    pending = server.admin("GET", "faults")["faults"]
+    assert [(f["call"], f["count"]) for f in pending] == [("delete", 1), ("any", 2), ("list", 1)]
+    query = {"pageSize": "5", "pageNum": "1"}
+    assert server.api("GET", "12/queryOBSResults", query=query).status_code == 502
+    assert server.api("GET", "12/queryOBSResultCode", query=query).status_code == 502
+    assert server.api("GET", "12/queryOBSResults", query=query).status_code == 429
+    assert server.api("GET", "12/queryOBSResults", query=query).status_code == 200
+    assert server.api("DELETE", "12/1/deleteObsResult").status_code == 500
+    assert server.admin("GET", "faults")["faults"] == []
+    assert [r["fault"] for r in server.requests_log()] == ["status", "status", "rate_limit", None, "status"]
+    server.admin("POST", "faults", {"faults": [{"kind": "html", "count": 5}]})
+    assert server.admin("DELETE", "faults")["cleared"] == 1
+    server.admin("POST", "faults", {"faults": [{"kind": "nonsense"}]}, expect=400)
+    server.admin("POST", "faults", {"faults": [{"kind": "status", "call": "everything"}]}, expect=400)
+
+
+# ---------------------------------------------------------------- admin API
+
+def test_admin_api(server):
+    assert server.admin("GET", "health")["status"] == "ok"
+    assert server.admin("GET", "config") == {"latency_ms": 0, "clock_offset_minutes": 0}
+    server.admin("POST", "config", {"latency_ms": 150})
+    started = time.monotonic()
+    vendor(server.api("GET", "12/queryOBSResults", query={"pageSize": "5", "pageNum": "1"}))
+    assert time.monotonic() - started >= 0.15
+    server.admin("POST", "config", {"latency_ms": "fast"}, expect=400)
+
+    server.admin("PUT", "obs-codes", {"vdnId": 12, "obsCodes": [{"obsCode": "A1", "obsCodeDesc": "Custom"}]})
+    codes = vendor(server.api("GET", "12/queryOBSResultCode", query={"pageSize": "50", "pageNum": "1"}))
+    assert codes["totalCount"] == 1 and codes["obsCodes"] == [{"obsCode": "A1", "obsCodeDesc": "Custom"}]
+    create(server, obs=["A1"])
+    vendor(server.api("POST", "12/createObResult", body={"displayResult": "x", "obsCodes": ["00601"]}), "02000007")
+    create(server, vdn=13, obs=["00601"])   # other VDNs keep the default catalogue
+
+    log = server.requests_log()
+    assert [r["seq"] for r in log] == sorted(r["seq"] for r in log)
+    keys = {"seq", "time", "method", "path", "query", "vdn_id", "call", "status", "returnCode", "fault", "auth", "body"}
+    assert keys <= set(log[-1])
+    assert log[-1]["vdn_id"] == 13 and log[-1]["call"] == "create" and json.loads(log[-1]["body"])["obsCodes"] == ["00601"]
+    assert server.requests_log(since=log[-2]["seq"]) == [log[-1]]
+    assert server.admin("DELETE", "requests")["cleared"] == len(log)
+    assert server.requests_log() == []
+
+    server.admin("POST", "reset")
+    assert server.admin("GET", "config")["latency_ms"] == 0
+    assert server.admin("GET", "results") == {"vdns": {}}
+    assert server.admin("GET", "obs-codes", params={"vdn": 12})["obsCodes"][0]["obsCode"] == "00601"
+    server.admin("GET", "nothing", expect=404)
+    server.admin("PUT", "health", expect=405)
+    server.admin("POST", "results", {"vdnId": 0, "results": []}, expect=400)
+
+
+def test_log_file_matches_admin_log(server):
+    create(server)
+    server.api("GET", "12/queryOBSResults", query={"pageSize": "5", "pageNum": "1"}, secret="wrong")
+    log = server.requests_log()
+    with open(server.log_file, encoding="utf-8") as handle:
+        lines = [json.loads(line) for line in handle]
+    by_seq = dict((r["seq"], r) for r in lines)
+    assert [by_seq[r["seq"]] for r in log] == log
+    assert log[-1]["auth"] == "signature mismatch" and log[-1]["status"] == 401
+
+
+def test_secret_never_written(server):
+    create(server, code="S1")
+    server.api("POST", "12/createObResult", body=NEW, secret="wrong")
+    texts = [json.dumps(server.admin("GET", "requests")), json.dumps(server.admin("GET", "config"))]
+    for name in os.listdir(server.state_dir):
+        with open(os.path.join(server.state_dir, name), encoding="utf-8", errors="replace") as handle:
+            texts.append(handle.read())
+    assert len(texts) >= 6   # admin log, config, ca.pem, server.json, the log file, the server's output
+    cmdline = "/proc/%d/cmdline" % server.proc.pid
+    if os.path.exists(cmdline):   # what `ps` shows
+        with open(cmdline, "rb") as handle:
+            texts.append(handle.read().decode("utf-8", "replace"))
+    assert not any(SECRET in text for text in texts)
+
+
+# ---------------------------------------------------------------- life cycle (servers of their own)
+
+def test_lifetime_and_start_options(tmp_path):
+    faults = json.dumps([{"call": "any", "kind": "status", "status": 502}])
+    running = Running(tmp_path, ["--lifetime", "2", "--faults", faults, "--access-key", "AK-2", "--default-obs-codes", "3"])
+    try:
+        assert running.info["access_key"] == "AK-2" and running.info["pid"] == running.proc.pid
+        with open(running.info["ca_path"], encoding="utf-8") as handle:
+            assert handle.read().startswith("-----BEGIN CERTIFICATE-----")
+        query = {"pageSize": "50", "pageNum": "1"}
+        assert running.api("GET", "1/queryOBSResultCode", query=query, access_key="AK-2").status_code == 502
+        codes = vendor(running.api("GET", "1/queryOBSResultCode", query=query, access_key="AK-2"))
+        assert [c["obsCode"] for c in codes["obsCodes"]] == ["00601", "00602", "00603"]
+        assert running.proc.wait(15) == 0
+        assert not os.path.exists(running.info_path)
+        assert "lifetime" in running.output()
+    finally:
+        running.stop()
+
+
+def test_self_signed_certificate_is_refused_and_sigterm_stops(tmp_path):
+    running = Running(tmp_path, ["--self-signed"])
+    try:
+        with pytest.raises(requests.exceptions.SSLError):
+            running.admin("GET", "health")
+        assert running.stop() == 0
+        assert not os.path.exists(running.info_path)
+    finally:
+        running.stop()
+
+
+def test_admin_shutdown_and_secret_file(tmp_path):
+    secret_file = tmp_path / "sk"
+    secret_file.write_text(SECRET + "\n")
+    running = Running(tmp_path / "state", ["--secret-key-file", str(secret_file)], env={sim.SECRET_ENV: ""})
+    try:
+        vendor(running.api("GET", "1/queryOBSResults", query={"pageSize": "1", "pageNum": "1"}))
+        assert running.admin("POST", "shutdown")["status"] == "shutting down"
+        assert running.proc.wait(15) == 0
+        assert not os.path.exists(running.info_path)
+    finally:
+        running.stop()
+
+
+def test_refuses_to_start_without_a_secret(tmp_path):
+    env = dict(os.environ)
+    env.pop(sim.SECRET_ENV, None)
+    proc = subprocess.run([sys.executable, SIMULATOR, "--state-dir", str(tmp_path)], env=env, capture_output=True, timeout=30, check=False)
+    assert proc.returncode == 2 and b"no secret key" in proc.stderr
+    assert not os.path.exists(str(tmp_path / "server.json"))
