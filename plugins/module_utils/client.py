@@ -111,6 +111,14 @@ class IsalesError(Exception):
         """For a write: the server may or may not have acted."""
         return self.retryable or self.kind == KIND_PARSE
 
+    @property
+    def in_flight(self):
+        """For a write: the server may still be working on it, because the client (timeout) or a
+        gateway (504) stopped waiting for its answer. A read right away does not prove it did not happen."""
+        if self.kind == KIND_TIMEOUT:
+            return self.sent is not False
+        return self.kind == KIND_HTTP and self.status == 504
+
     def to_result(self):
         """Keyword arguments for AnsibleModule.fail_json()."""
         result = dict(msg=self.msg, error_kind=self.kind)
@@ -214,7 +222,16 @@ class IsalesClient(object):
             self.verify = ca_path
         else:
             self.verify = requests.utils.DEFAULT_CA_BUNDLE_PATH
-        self.session = session or requests.Session()
+        if session is None:
+            session = requests.Session()
+            # Read the environment once, here, instead of on every request: with
+            # trust_env requests scans every environment variable for proxy settings
+            # and reads ~/.netrc per call (a quarter of the client's CPU per request
+            # here), and a netrc entry for the host would replace the signed
+            # Authorization header. Proxies from the environment still apply.
+            session.trust_env = False
+            session.proxies.update(requests.utils.get_environ_proxies(self.base))
+        self.session = session
         self.session.headers["User-Agent"] = USER_AGENT
         self.requests_made = 0
         self.last_return_code = None

@@ -1,0 +1,479 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, huawei.isales contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The fault matrix: every fault kind x call kind against the real simulator, through ansible-playbook.
+
+For each row the simulator is reset, the row's faults are armed, isales_ob_result
+runs once (one ansible-playbook run for the whole matrix: playbooks/faults.yml,
+its rows shared between a few lanes that run at once, each lane with its own
+simulator, because faults are global to a simulator), and the server is observed: its results on the row's VDN (counted through the
+admin API) and its request log (which fault fired, which writes reached it and
+which were applied). Each row's observation is reduced to one line and compared
+with the line a small model of the intended behaviour predicts; the table of both
+is written as Markdown.
+
+    python tests/resilience/fault_matrix.py --out build/fault-matrix.md [--docs docs/fault-matrix.md]
+
+It starts (and stops) its own simulators (tests/simulator/isales_simulator.py,
+with a random secret key); it needs ansible-playbook on PATH, the collection on
+ANSIBLE_COLLECTIONS_PATH and trustme in this Python. Exit status 1 when a row's
+observation differs from its expectation (or --docs is stale), 2 when the run
+itself broke.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+import simctl
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PLAYBOOK = os.path.join(HERE, "playbooks", "faults.yml")
+
+FAULTS = ("502", "503", "504", "reset_before", "reset_after", "slow", "html", "empty", "truncated", "rate_limit")
+CALLS = ("list", "detail", "create", "update", "delete")
+READS = ("list", "detail")
+WRITES = ("create", "update", "delete")
+# Faults after which the server did not act on a write (unless the rule says act).
+NOT_PERFORMED = ("502", "503", "504", "reset_before", "html", "empty", "truncated", "rate_limit")
+# Faults a read is retried on (transient: connection, timeout, 429, 5xx).
+RETRYABLE = ("502", "503", "504", "reset_before", "reset_after", "slow", "rate_limit")
+UNPARSABLE = ("html", "empty", "truncated")
+
+TIMEOUT = 1          # the module's timeout option in every row
+SLOW_DELAY = 2.5     # a slow answer comes this long after the request (> TIMEOUT)
+RETRY_AFTER = 1      # Retry-After of a 429
+SKEW_MINUTES = 20    # more than the 15 minutes the server accepts
+OK = "0200000"
+
+# Which play each call's fault is tested in: the call must happen in it.
+SCENARIO = {"list": "create", "detail": "update", "create": "create", "update": "update", "delete": "delete"}
+OPERATION = {"list": "queryOBSResults", "detail": "queryObsResultDetail", "create": "createObResult",
+             "update": "updateObResult", "delete": "deleteObsResult"}
+CAUSE = {"502": "HTTP 502", "503": "HTTP 503", "504": "HTTP 504", "reset_before": "connection",
+         "reset_after": "connection", "slow": "timeout", "html": "unparsable answer", "empty": "unparsable answer",
+         "truncated": "unparsable answer", "rate_limit": "HTTP 429", "clock_skew": "HTTP 401"}
+# What a message must contain to name its cause.
+CAUSE_WORDS = {"HTTP 502": ["HTTP 502"], "HTTP 503": ["HTTP 503"], "HTTP 504": ["HTTP 504"],
+               "HTTP 429": ["HTTP 429"], "connection": ["connection"], "timeout": ["timeout"],
+               "unparsable answer": ["not a JSON object", "HTTP 200"],
+               "HTTP 401": ["signature", "clock", "UTC", "HTTP 401"]}
+ORIGINAL_CODES = ["00602"]
+DESIRED_CODES = ["00602", "00603"]
+
+
+def rule_for(fault, call, count, act=None):
+    """The simulator fault rule of a matrix fault name."""
+    rule = {"call": call, "count": count}
+    if fault in ("502", "503", "504"):
+        rule.update(kind="status", status=int(fault))
+    elif fault == "slow":
+        rule.update(kind="slow", delay=SLOW_DELAY)
+    elif fault == "rate_limit":
+        rule.update(kind="rate_limit", retry_after=RETRY_AFTER)
+    else:
+        rule.update(kind=fault)
+    if act is not None:
+        rule["act"] = act
+    return rule
+
+
+def make_row(index, fault, call, count=1, retries=1, act=None, rules=None, expect=None, note=""):
+    scenario = SCENARIO[call]
+    display = "Row %d: the callee did not answer" % index
+    row = {
+        "id": "%03d %s/%s" % (index, fault, call), "index": index, "fault": fault, "call": call,
+        "count": count, "retries": retries, "act": act, "scenario": scenario, "note": note,
+        "vdn_id": 1000 + index, "display_result": display, "timeout": TIMEOUT,
+        "state": "absent" if scenario == "delete" else "present",
+        "seed": [] if scenario == "create" else [{"displayResult": display, "obsCodes": ORIGINAL_CODES}],
+        "rules": rules if rules is not None else [rule_for(fault, call, count, act)],
+    }
+    if scenario != "delete":
+        row["obs_codes"] = DESIRED_CODES
+    if fault == "clock_skew":
+        row["rules"] = []
+        row["clock_offset_minutes"] = count
+    if expect:
+        row["expect"] = expect
+    return row
+
+
+def rows(full=False):
+    """Every row of the matrix; full=True adds the whole cross product for parts 2 and 3."""
+    specs = []
+    # 1. Each fault once on each call, retries 1: within the retry budget.
+    for fault in FAULTS:
+        for call in CALLS:
+            specs.append(dict(fault=fault, call=call))
+    # 2. The fault more often than retries allows: retries exhausted. Every fault on the first
+    #    read (list) and on create; update and delete go through the same code as create.
+    for fault in FAULTS:
+        for call in CALLS:
+            if not (full or call in ("list", "create") or fault in ("503", "rate_limit")):
+                continue
+            if (call in READS and fault in RETRYABLE) or (call in WRITES and fault in NOT_PERFORMED):
+                specs.append(dict(fault=fault, call=call, count=2))
+    # 3. The server did act on the write, but the answer was an error page or unreadable.
+    for fault in ("502", "503", "504", "html", "empty", "truncated"):
+        for call in WRITES:
+            if full or call == "create" or fault in ("504", "truncated"):
+                specs.append(dict(fault=fault, call=call, act=True, note="the server acted"))
+    # 4. The default retries (3): three faults are survived, a fourth is not.
+    for call in ("list", "create"):
+        specs.append(dict(fault="503", call=call, count=3, retries=3))
+        specs.append(dict(fault="503", call=call, count=4, retries=3))
+    # 5. retries 0: no second try, but an ambiguous write is still reconciled by reading.
+    specs.append(dict(fault="503", call="create", retries=0))
+    specs.append(dict(fault="reset_after", call="create", retries=0))
+    specs.append(dict(fault="slow", call="create", retries=0))
+    specs.append(dict(fault="reset_before", call="list", retries=0))
+    # 6. The write happened but reading the state again fails: a clean failure, never a second create.
+    specs.append(dict(fault="reset_after", call="create", note="then detail 503 x2 (the re-read fails)",
+                      rules=[rule_for("reset_after", "create", 1), rule_for("503", "detail", 2)],
+                      expect=dict(outcome="failed", cause="HTTP 503", tries=None, state="as asked", sent=1,
+                                  applied=1, fired=3, words=["may or may not have happened", "gave up after 2 tries"])))
+    specs.append(dict(fault="reset_after", call="create", note="then detail html (the re-read fails)",
+                      rules=[rule_for("reset_after", "create", 1), rule_for("html", "detail", 1)],
+                      expect=dict(outcome="failed", cause="unparsable answer", tries=None, state="as asked",
+                                  sent=1, applied=1, fired=2, words=["may or may not have happened"])))
+    # 7. The server's clock: more than 15 minutes off is refused (401), less is fine.
+    specs.append(dict(fault="clock_skew", call="list", count=SKEW_MINUTES, note="server clock +%d min" % SKEW_MINUTES))
+    specs.append(dict(fault="clock_skew", call="list", count=-SKEW_MINUTES, note="server clock -%d min" % SKEW_MINUTES))
+    specs.append(dict(fault="clock_skew", call="list", count=10, note="server clock +10 min (accepted)"))
+    return [make_row(index + 1, **spec) for index, spec in enumerate(specs)]
+
+
+# ------------------------------------------------------------------ the model
+
+def expected(row):
+    """What should happen: dict(outcome, cause, tries, state, sent, applied, fired, words)."""
+    if row.get("expect"):
+        return dict(row["expect"])
+    fault, call, count, retries = row["fault"], row["call"], row["count"], row["retries"]
+    done = dict(outcome="changed", cause=None, tries=None, state="as asked", sent=1, applied=1, words=[])
+    if fault == "clock_skew":
+        if abs(count) > 15:
+            return dict(outcome="failed", cause="HTTP 401", tries=None, state="as before", sent=0, applied=0,
+                        fired=0, words=[OPERATION["list"]])
+        return dict(done, fired=0)
+    if call in READS:
+        if fault in UNPARSABLE:
+            return dict(outcome="failed", cause=CAUSE[fault], tries=None, state="as before", sent=0, applied=0,
+                        fired=1, words=[OPERATION[call]])
+        if count <= retries:
+            return dict(done, fired=count)
+        return dict(outcome="failed", cause=CAUSE[fault], tries=retries + 1 if retries else None, state="as before",
+                    sent=0, applied=0, fired=retries + 1, words=[OPERATION[call]])
+    performed = fault in ("reset_after", "slow") or row.get("act")
+    if performed:
+        return dict(done, fired=1)
+    if count <= retries:
+        return dict(done, sent=count + 1, fired=count)
+    return dict(outcome="failed", cause=CAUSE[fault], tries=retries + 1, state="as before", sent=retries + 1,
+                applied=0, fired=retries + 1, words=[OPERATION[call], "had not happened"])
+
+
+def describe(facts, row):
+    """One comparable line from expected() or observed() facts."""
+    if facts["outcome"] == "failed":
+        head = "failed cleanly: %s" % facts["cause"]
+        if facts.get("tries"):
+            head += " after %s" % tries_text(facts["tries"])
+    else:
+        head = facts["outcome"]
+    text = "%s; server: %s; writes sent %d, applied %d; faults fired %d" % (
+        head, state_text(facts["state"], row["scenario"]), facts["sent"], facts["applied"], facts["fired"])
+    if facts.get("waited"):
+        text += "; waited %s" % facts["waited"]
+    return text
+
+
+def tries_text(count):
+    return "1 try" if count == 1 else "%d tries" % count
+
+
+def state_text(state, scenario):
+    """How the server's state reads in the table."""
+    if state == "as asked":
+        return "no result" if scenario == "delete" else "1 result, as asked"
+    if state == "as before":
+        return "no result" if scenario == "create" else "1 result, as before"
+    return state
+
+
+# ------------------------------------------------------------------ observing
+
+def server_state(row, results):
+    """'as asked', 'as before', or a description of what is wrong (duplicates, loss)."""
+    want_codes = sorted(row.get("obs_codes") or [])
+    seed = row["seed"]
+    if row["scenario"] == "delete":
+        asked = []
+    else:
+        asked = [(row["display_result"], want_codes)]
+    before = [(item["displayResult"], sorted(item.get("obsCodes") or [])) for item in seed]
+    have = [(item["displayResult"], sorted(item.get("obsCodes") or [])) for item in results]
+    if have == asked and asked != before:
+        return "as asked"
+    if have == before:
+        return "as before" if asked != before else "as asked"
+    if len(have) > max(len(asked), len(before)):
+        return "%d results: DUPLICATE %r" % (len(have), have)
+    return "unexpected: %r" % (have,)
+
+
+def observed(row, record, secret):
+    """What happened, in the shape of expected(), plus problems (a list) found in the module's answer."""
+    outcome = record["outcome"] or {}
+    requests = record["requests"]
+    problems = []
+    writes = [r for r in requests if r["call"] in WRITES]
+    facts = dict(
+        sent=len(writes),
+        applied=len([r for r in writes if r.get("performed") and r.get("returnCode") == OK]),
+        fired=len([r for r in requests if r.get("fault")]),
+        state=server_state(row, record["results"]),
+        tries=None, cause=None, words=[],
+    )
+    text = json.dumps(outcome, sort_keys=True)
+    if secret and secret in text:
+        problems.append("the secret key is in the result")
+    # ansible-core 2.19 gives every failed task an "exception" that reads "(traceback unavailable)"
+    # unless tracebacks are switched on; anything else there is a crash.
+    crash = outcome.get("module_stderr") or outcome.get("exception") not in (None, "(traceback unavailable)")
+    if crash or "Traceback (most recent call last)" in text:
+        problems.append("traceback: %s" % (outcome.get("module_stderr") or outcome.get("exception") or text)[:300])
+    if outcome.get("failed"):
+        facts["outcome"] = "failed"
+        msg = outcome.get("msg") or ""
+        kind, status = outcome.get("error_kind"), outcome.get("status")
+        facts["cause"] = {"http": "HTTP %s" % status, "auth": "HTTP 401", "timeout": "timeout",
+                          "connection": "connection", "parse": "unparsable answer"}.get(kind, "unknown kind %r" % kind)
+        if outcome.get("attempts"):
+            facts["tries"] = outcome["attempts"]
+            if tries_text(outcome["attempts"]) not in msg:
+                problems.append("the message does not say how many tries (%d)" % outcome["attempts"])
+        for word in CAUSE_WORDS.get(facts["cause"], []) + expected(row)["words"]:
+            if word not in msg:
+                problems.append("the message lacks %r" % word)
+        if not outcome.get("call"):
+            problems.append("the failure names no call")
+    else:
+        facts["outcome"] = "changed" if outcome.get("changed") else "unchanged"
+        live = [item["defId"] for item in record["results"]]
+        if row["scenario"] != "delete" and outcome.get("defId") not in live:
+            problems.append("defId %r is not the server's %r" % (outcome.get("defId"), live))
+    facts["waited"] = retry_after_wait(requests)
+    if not record.get("settled", True):
+        problems.append("a slow fault never finished on the server")
+    return facts, problems
+
+
+def retry_after_wait(requests):
+    """For 429 answers that were retried: did the next try wait Retry-After? '' when no 429 was retried."""
+    gaps = []
+    ordered = sorted(requests, key=lambda r: r["seq"])
+    for index, record in enumerate(ordered):
+        if record.get("fault") != "rate_limit":
+            continue
+        later = [r for r in ordered[index + 1:] if r["call"] == record["call"]]
+        if later:
+            gaps.append(later[0]["time"] - record["time"])
+    if not gaps:
+        return ""
+    return ">= Retry-After (%ds)" % RETRY_AFTER if min(gaps) >= RETRY_AFTER - 0.02 else "only %.2fs" % min(gaps)
+
+
+def expected_wait(row):
+    """Every 429 that is tried again waits Retry-After (there is another try whenever retries > 0)."""
+    if row["fault"] == "rate_limit" and row["retries"] > 0:
+        return ">= Retry-After (%ds)" % RETRY_AFTER
+    return ""
+
+
+# ------------------------------------------------------------------ running
+
+def cost(row):
+    """A rough estimate of a row's seconds, to share rows fairly between lanes."""
+    seconds = 1.0
+    fired = expected(row)["fired"]
+    if row["fault"] == "slow":
+        seconds += fired * TIMEOUT + (2 * TIMEOUT if row["call"] in WRITES else 0)
+    elif row["fault"] == "rate_limit":
+        seconds += fired * RETRY_AFTER
+    elif row["fault"] == "504" and row["call"] in WRITES:
+        seconds += fired * 2 * TIMEOUT
+    else:
+        seconds += 0.4 * fired
+    return seconds
+
+
+def split(matrix_rows, lanes):
+    """The rows in lanes of about equal cost; each lane keeps the matrix order."""
+    buckets = [[] for _lane in range(lanes)]
+    loads = [0.0] * lanes
+    for row in sorted(matrix_rows, key=cost, reverse=True):
+        lane = loads.index(min(loads))
+        buckets[lane].append(row)
+        loads[lane] += cost(row)
+    return [sorted(bucket, key=lambda row: row["index"]) for bucket in buckets if bucket]
+
+
+def run_lanes(matrix_rows, work_dir, lanes, verbosity):
+    """Start a simulator per lane, run the playbook over all lanes at once, stop them; (rc, records, log)."""
+    secret = simctl.new_secret()
+    buckets = split(matrix_rows, lanes)
+    sims = []
+    inventory = {"lanes": {"hosts": {}}}
+    log_path = os.path.join(work_dir, "fault-matrix.ansible.log")
+    try:
+        for number, bucket in enumerate(buckets, 1):
+            sim = simctl.Simulator(os.path.join(work_dir, "lane%d" % number), secret).start()
+            sims.append(sim)
+            rows_path = os.path.join(work_dir, "lane%d.rows.json" % number)
+            with open(rows_path, "w", encoding="utf-8") as handle:
+                json.dump(bucket, handle)
+            out_path = os.path.join(work_dir, "lane%d.observations.jsonl" % number)
+            if os.path.exists(out_path):
+                os.unlink(out_path)
+            inventory["lanes"]["hosts"]["lane%d" % number] = {
+                "sim_url": sim.url, "sim_ca": sim.ca_path, "sim_admin": sim.admin_url,
+                "lane_rows": rows_path, "lane_out": out_path}
+        inventory_path = os.path.join(work_dir, "lanes.json")
+        with open(inventory_path, "w", encoding="utf-8") as handle:
+            json.dump({"all": {"children": inventory}}, handle, indent=1)
+        env = simctl.ansible_env({"ISALES_SECRET_KEY": secret, "ISALES_ACCESS_KEY": sims[0].access_key})
+        command = ["ansible-playbook", "-i", inventory_path, "--forks", str(len(buckets)), PLAYBOOK]
+        if verbosity:
+            command.append("-" + "v" * verbosity)
+        with open(log_path, "w", encoding="utf-8") as log:
+            rc = subprocess.call(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=HERE)
+    finally:
+        for sim in sims:
+            sim.stop()
+    records = []
+    for host in inventory["lanes"]["hosts"].values():
+        if os.path.exists(host["lane_out"]):
+            with open(host["lane_out"], encoding="utf-8") as handle:
+                records.extend(json.loads(line) for line in handle if line.strip())
+    with open(log_path, encoding="utf-8") as handle:
+        if secret in handle.read():
+            rc = rc or 3
+            print("the secret key appears in the ansible-playbook output")
+    return rc, records, secret, log_path
+
+
+def table(results, seconds):
+    faults = sorted(set(r["row"]["fault"] for r in results), key=(FAULTS + ("clock_skew",)).index)
+    calls = sorted(set(r["row"]["call"] for r in results), key=CALLS.index)
+    bad = [r for r in results if not r["ok"]]
+    lines = [
+        "# Fault matrix of `huawei.isales.isales_ob_result`",
+        "",
+        "<!-- Generated by tests/resilience/fault_matrix.py (CI stage hacking/stages/45-faults.sh). Do not edit. -->",
+        "",
+        "Every row ran `huawei.isales.isales_ob_result` once, through `ansible-playbook`, against the",
+        "CC-iSales simulator over HTTPS, with the row's faults armed on the simulator. *Expected* comes",
+        "from the model in `tests/resilience/fault_matrix.py`; *observed* is read back from the simulator",
+        "(its results on the row's VDN, counted through the admin API, and its request log) and from the",
+        "module's answer. A row passes only when the two are equal.",
+        "",
+        "* Plays: **list** and **create** faults hit a play that creates a result; **detail** and **update**",
+        "  faults a play that changes the OBS codes of an existing result; **delete** faults a play that",
+        "  deletes one. No `result_code` is used, so nothing but the module stops a second create.",
+        "* Every row uses `timeout: %d`; `retries` is in its column. *slow* answers after %.1f s (the server"
+        % (TIMEOUT, SLOW_DELAY),
+        "  acts after the client gave up); *rate_limit* is a 429 with `Retry-After: %d`; *act* = the server" % RETRY_AFTER,
+        "  performed the write and then answered with the fault; *clock_skew* offsets the server's clock.",
+        "* *writes sent* = write requests that reached the server; *applied* = writes it performed with",
+        "  success. *failed cleanly* = no traceback, no secret, and the message names the call, the number of",
+        "  tries when there was more than one, and the last cause.",
+        "",
+        "Size: %d fault kinds x %d call kinds; %d rows, %d passed, %d failed; run time %.0f s."
+        % (len(faults), len(calls), len(results), len(results) - len(bad), len(bad), seconds),
+        "",
+        "| # | fault | call | count | retries | notes | expected | observed | ok |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for item in results:
+        row = item["row"]
+        notes = row["note"] or ("act" if row.get("act") else "")
+        count = "-" if row["fault"] == "clock_skew" else str(row["count"])
+        observed_text = item["observed"]
+        if item["problems"]:
+            observed_text += " **(" + "; ".join(item["problems"]) + ")**"
+        lines.append("| %d | %s | %s | %s | %d | %s | %s | %s | %s |" % (
+            row["index"], row["fault"], row["call"], count, row["retries"], notes, item["expected"],
+            observed_text.replace("|", "\\|"), "yes" if item["ok"] else "**NO**"))
+    return "\n".join(lines) + "\n"
+
+
+def evaluate(matrix_rows, records, secret):
+    by_id = dict((record["row"]["id"], record) for record in records)
+    results = []
+    for row in matrix_rows:
+        record = by_id.get(row["id"])
+        want = expected(row)
+        want["waited"] = expected_wait(row)
+        if record is None:
+            results.append(dict(row=row, expected=describe(want, row), observed="not run", problems=[], ok=False))
+            continue
+        facts, problems = observed(row, record, secret)
+        results.append(dict(row=row, expected=describe(want, row), observed=describe(facts, row), problems=problems,
+                            ok=describe(want, row) == describe(facts, row) and not problems))
+    return results
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--out", required=True, help="the Markdown table to write")
+    parser.add_argument("--docs", help="the committed table (docs/fault-matrix.md): fail when it differs from --out")
+    parser.add_argument("--only", help="run only rows whose id contains this text")
+    parser.add_argument("--full", action="store_true", help="every fault x call in the retries-exhausted and "
+                        "server-acted parts too (slower; not for the committed table)")
+    parser.add_argument("--lanes", type=int, default=3, help="rows run in this many lanes at once, "
+                        "each with its own simulator (default 3)")
+    parser.add_argument("-v", dest="verbosity", action="count", default=0, help="ansible-playbook verbosity")
+    args = parser.parse_args(argv)
+    matrix_rows = [row for row in rows(args.full) if not args.only or args.only in row["id"]]
+    work_dir = os.path.join(os.path.dirname(os.path.abspath(args.out)), "fault-matrix")
+    os.makedirs(work_dir, exist_ok=True)
+    started = time.monotonic()
+    rc, records, secret, log_path = run_lanes(matrix_rows, work_dir, max(1, args.lanes), args.verbosity)
+    seconds = time.monotonic() - started
+    results = evaluate(matrix_rows, records, secret)
+    text = table(results, seconds)
+    with open(args.out, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    bad = [r for r in results if not r["ok"]]
+    print("fault matrix: %d rows, %d passed, %d failed, %.0f s; table: %s; ansible-playbook log: %s"
+          % (len(results), len(results) - len(bad), len(bad), seconds, args.out, log_path))
+    for item in bad:
+        print("  row %s\n    expected: %s\n    observed: %s %s" % (
+            item["row"]["id"], item["expected"], item["observed"], "; ".join(item["problems"])))
+    if rc != 0:
+        print("ansible-playbook exited with %d (see its log)" % rc)
+        return 2
+    if bad:
+        return 1
+    if args.docs and not (args.only or args.full):
+        if not os.path.exists(args.docs) or _body(args.docs) != _body(args.out):
+            print("%s is stale: the table generated now (%s) differs; copy it over" % (args.docs, args.out))
+            return 1
+    return 0
+
+
+def _body(path):
+    """The table without its run time, which differs from run to run."""
+    with open(path, encoding="utf-8") as handle:
+        return "".join(line.split("; run time")[0] for line in handle)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
