@@ -65,10 +65,8 @@ def fail_on_error(module, err, **result):
     module.fail_json(**result)
 
 
-def client_from_module(module, **overrides):
-    """An IsalesClient from the module's connection options; fails the module on bad input."""
-    if REQUESTS_IMPORT_ERROR:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+def client_settings(module, **overrides):
+    """IsalesClient keyword arguments from the module's connection options (e.g. to make one client per thread)."""
     params = module.params
     settings = dict(
         url=params["url"],
@@ -80,7 +78,14 @@ def client_from_module(module, **overrides):
         retries=params["retries"],
     )
     settings.update(overrides)
+    return settings
+
+
+def client_from_module(module, **overrides):
+    """An IsalesClient from the module's connection options; fails the module on bad input."""
+    if REQUESTS_IMPORT_ERROR:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     try:
-        return IsalesClient(**settings)
+        return IsalesClient(**client_settings(module, **overrides))
     except IsalesError as err:
         fail_on_error(module, err)

@@ -69,7 +69,17 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  validate_obs_codes:
+    description:
+      - Read the VDN's OBS code catalogue first and fail, before any write, naming every code of O(obs_codes)
+        that is not in it.
+      - Costs one more read per 50 codes of the catalogue. Only used with O(state=present).
+    type: bool
+    default: false
 seealso:
+  - module: huawei.isales.isales_ob_results
+  - module: huawei.isales.isales_ob_result_info
+  - module: huawei.isales.isales_obs_code_info
   - name: CC-iSales OpenAPI, creating an external result
     description: The vendor's description of the createObResult call.
     link: https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_0797.html
@@ -181,6 +191,7 @@ from ansible_collections.huawei.isales.plugins.module_utils.common import (
 from ansible_collections.huawei.isales.plugins.module_utils.ob_result import (
     ObResultManager,
     ResourceError,
+    check_obs_codes,
     summary,
     validate,
 )
@@ -194,6 +205,7 @@ def build_module():
             obs_codes=dict(type="list", elements="str"),
             result_code=dict(type="str"),
             state=dict(type="str", default="present", choices=["present", "absent"]),
+            validate_obs_codes=dict(type="bool", default=False),
         ),
         required_if=[("state", "present", ["obs_codes"])],
         supports_check_mode=True,
@@ -223,6 +235,8 @@ def public_state(state):
 def run(module, client):
     """The task's result dict; raises IsalesError or ResourceError."""
     params = module.params
+    if params["validate_obs_codes"] and params["state"] == "present":
+        check_obs_codes(client.list_obs_codes(params["vdn_id"]), params["obs_codes"], params["vdn_id"])
     manager = ObResultManager(client, params["vdn_id"], check_mode=module.check_mode)
     outcome = manager.ensure(desired_from(params), params["state"])
     result = dict(

@@ -1,0 +1,452 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, huawei.isales contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A VDN's whole set of external results, declaratively (isales_ob_results).
+
+Validation, matching and planning are pure functions over the listing and the
+details that were read, so every decision is testable without HTTP; BulkRun
+does the reading (concurrently, through a ClientPool) and the writing (through
+ObResultManager.apply, so that an ambiguous write failure is reconciled by
+reading again, exactly as for a single result).
+
+Private module_utils: may change without notice.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import threading
+
+from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils.ob_result import (
+    CREATE,
+    DELETE,
+    UPDATE,
+    ObResultManager,
+    ResourceError,
+    ambiguous_match,
+    check_obs_codes,
+    conflict_error,
+    find,
+    from_detail,
+    normalize_codes,
+    plan_write,
+    validate_fields,
+    validate_vdn,
+)
+from ansible_collections.huawei.isales.plugins.module_utils.workers import MAX_WORKERS
+
+MERGED = "merged"
+REPLACED = "replaced"
+OVERRIDDEN = "overridden"
+DELETED = "deleted"
+STATES = (MERGED, REPLACED, OVERRIDDEN, DELETED)
+
+
+def _label(index):
+    return "config item %d" % (index + 1)
+
+
+def validate_bulk(params):
+    """Problems with the options of isales_ob_results, each naming its option; [] when all is well."""
+    problems = validate_vdn(params.get("vdn_id"))
+    state = params.get("state") or MERGED
+    config = params.get("config") or []
+    for option in ("max_workers", "write_workers"):
+        value = params.get(option)
+        if value is not None and not 1 <= value <= MAX_WORKERS:
+            problems.append("%s must be from 1 to %d, got %d" % (option, MAX_WORKERS, value))
+    if state in (DELETED, OVERRIDDEN) and not config and not params.get("delete_all"):
+        problems.append(
+            "config is empty and state=%s, which would delete every external result of VDN %s: "
+            "set delete_all: true to confirm that, or list the results in config" % (state, params.get("vdn_id")))
+    if params.get("delete_all") and (state not in (DELETED, OVERRIDDEN) or config):
+        problems.append("delete_all: true is only allowed with an empty config and state=deleted (or overridden)")
+    texts = {}
+    codes = {}
+    for index, entry in enumerate(config):
+        prefix = "%s: " % _label(index)
+        if state in (REPLACED, OVERRIDDEN):
+            problems.extend(validate_fields(entry, require_codes=True, codes_needed_when="state=%s" % state,
+                                            prefix=prefix))
+        else:
+            if entry.get("display_result") is None and not entry.get("result_code"):
+                problems.append("%sdisplay_result or result_code is required to identify the result" % prefix)
+            fields = entry if state == MERGED else dict(entry, obs_codes=None)
+            problems.extend(validate_fields(fields, require_display=False, prefix=prefix))
+        text = entry.get("display_result")
+        if text is not None and text.strip():
+            if text in texts:
+                problems.append("%s and %s have the same display_result %r; display texts must be unique"
+                                % (_label(texts[text]), _label(index), text))
+            texts.setdefault(text, index)
+        code = entry.get("result_code")
+        if code:
+            if code in codes:
+                problems.append("%s and %s have the same result_code %r" % (_label(codes[code]), _label(index), code))
+            codes.setdefault(code, index)
+    return problems
+
+
+def normalize_config(config):
+    """The config entries with only the keys that matter, and obs_codes sorted and distinct (or None)."""
+    out = []
+    for entry in config or []:
+        codes = entry.get("obs_codes")
+        out.append({
+            "display_result": entry.get("display_result"),
+            "result_code": entry.get("result_code") or None,
+            "obs_codes": None if codes is None else normalize_codes(codes),
+        })
+    return out
+
+
+def listed_state(item, vdn_id):
+    """A result's state as far as the listing tells it (no OBS codes: obs_codes is None)."""
+    return {
+        "defId": str(item.get("defId")),
+        "display_result": item.get("displayResult"),
+        "result_code": item.get("resultCode") or None,
+        "obs_codes": None,
+        "vdn_id": vdn_id,
+    }
+
+
+def match_config(config, listing):
+    """[(entry index, listed item or None)], in config order.
+
+    An entry is identified by its result_code when it has one, else by its display
+    text. ResourceError when an entry matches more than one listed result, or two
+    entries match the same one.
+    """
+    by_code = {}
+    by_text = {}
+    for item in listing:
+        code = item.get("resultCode") or None
+        if code:
+            by_code.setdefault(code, []).append(item)
+        by_text.setdefault(item.get("displayResult"), []).append(item)
+    pairs = []
+    claimed = {}
+    for index, entry in enumerate(config):
+        if entry.get("result_code"):
+            matches = by_code.get(entry["result_code"], [])
+        else:
+            matches = by_text.get(entry.get("display_result"), [])
+        if len(matches) > 1:
+            raise ambiguous_match(matches, entry.get("display_result"), entry.get("result_code"),
+                                  who="%s of the module" % _label(index))
+        item = matches[0] if matches else None
+        if item is not None:
+            def_id = str(item.get("defId"))
+            if def_id in claimed:
+                raise ResourceError(
+                    "%s and %s both match the external result defId %s (display text %r, result code %s); "
+                    "each result may be listed in config once"
+                    % (_label(claimed[def_id]), _label(index), def_id, item.get("displayResult"),
+                       repr(item.get("resultCode")) if item.get("resultCode") else "none"),
+                    defId=def_id)
+            claimed[def_id] = index
+        pairs.append((index, item))
+    return pairs
+
+
+def details_needed(state, pairs, listing, diff=False):
+    """defIds whose detail (OBS codes) must be read: the matched results, to compare them
+    (or, when deleting, only to show them in a diff), and the results overridden deletes,
+    for a diff."""
+    matched = [str(item.get("defId")) for _index, item in pairs if item is not None]
+    if state == DELETED:
+        if not pairs:  # delete_all
+            return [str(item.get("defId")) for item in listing] if diff else []
+        return matched if diff else []
+    needed = matched
+    if state == OVERRIDDEN and diff:
+        taken = set(matched)
+        needed = needed + [str(item.get("defId")) for item in listing if str(item.get("defId")) not in taken]
+    return needed
+
+
+class Op(object):
+    """One planned write (or a result left as it is, action None)."""
+
+    __slots__ = ("action", "def_id", "before", "after", "index")
+
+    def __init__(self, action, def_id, before, after, index=None):
+        self.action = action
+        self.def_id = def_id
+        self.before = before
+        self.after = after
+        self.index = index
+
+    def __repr__(self):
+        return "Op(%s, %s)" % (self.action, self.def_id)
+
+
+def desired_state(entry, current, state, vdn_id, index):
+    """What a config entry asks the result to be after the task."""
+    display = entry.get("display_result") or (current["display_result"] if current else None)
+    codes = entry.get("obs_codes")
+    if state == MERGED and current is not None:
+        codes = normalize_codes(list(current.get("obs_codes") or []) + list(codes or []))
+    if current is None and (display is None or not codes):
+        missing = [name for name, value in (("display_result", display), ("obs_codes", codes)) if not value]
+        raise ResourceError(
+            "%s (result code %r) is not on VDN %s, and creating it needs %s"
+            % (_label(index), entry.get("result_code"), vdn_id, " and ".join(missing)))
+    return {
+        "defId": current["defId"] if current else None,
+        "display_result": display,
+        "result_code": entry.get("result_code") or (current.get("result_code") if current else None),
+        "obs_codes": normalize_codes(codes),
+        "vdn_id": vdn_id,
+    }
+
+
+def plan_bulk(vdn_id, config, listing, pairs, details, state):
+    """(writes in the order to make them, results left as they are).
+
+    details: {defId: state from its detail} for (at least) the matched results.
+    Raises ResourceError before any write when the end state would show a display
+    text twice, or when display texts would have to be swapped.
+    """
+    ops = []
+    unchanged = []
+
+    def current_of(item):
+        def_id = str(item.get("defId"))
+        return details.get(def_id) or listed_state(item, vdn_id)
+
+    if state == DELETED:
+        targets = [item for _index, item in pairs if item is not None] if pairs else list(listing)
+        for item in targets:
+            before = current_of(item)
+            ops.append(Op(DELETE, before["defId"], before, None))
+        return ops, unchanged
+
+    claimed = set()
+    for index, item in pairs:
+        current = None
+        if item is not None:
+            claimed.add(str(item.get("defId")))
+            current = details[str(item.get("defId"))]
+        desired = desired_state(config[index], current, state, vdn_id, index)
+        action, def_id = plan_write(current, desired, "present")
+        if action is None:
+            unchanged.append(Op(None, def_id, current, current, index))
+        else:
+            ops.append(Op(action, def_id, current, desired, index))
+    kept = []
+    for item in listing:
+        if str(item.get("defId")) in claimed:
+            continue
+        if state == OVERRIDDEN:
+            before = current_of(item)
+            ops.append(Op(DELETE, before["defId"], before, None))
+        else:
+            kept.append(item)
+    _check_unique_texts(vdn_id, ops + unchanged, kept)
+    return _ordered(ops), unchanged
+
+
+def _check_unique_texts(vdn_id, entries, kept):
+    """Refuse an end state in which a result created or renamed shows the text of another result."""
+    owners = {}
+    for item in kept:
+        owners.setdefault(item.get("displayResult"), []).append(("kept", item))
+    for op in entries:
+        if op.after is not None:
+            owners.setdefault(op.after["display_result"], []).append(("entry", op))
+    for _text, holders in owners.items():
+        if len(holders) < 2:
+            continue
+        for kind, op in holders:
+            if kind != "entry":
+                continue
+            moving = op.action == CREATE or (op.action == UPDATE and op.before["display_result"] != op.after["display_result"])
+            if not moving:
+                continue
+            for other_kind, other in holders:
+                if other is op:
+                    continue
+                if other_kind == "kept":
+                    raise conflict_error(other, op.after)
+                raise ResourceError(
+                    "%s and %s would both show the display text %r on VDN %s; display texts must stay unique"
+                    % (_label(op.index), _label(other.index), op.after["display_result"], vdn_id))
+
+
+def _ordered(ops):
+    """Deletes, then updates (a result giving up a display text before the one taking it), then creates."""
+    deletes = [op for op in ops if op.action == DELETE]
+    updates = [op for op in ops if op.action == UPDATE]
+    creates = [op for op in ops if op.action == CREATE]
+    return deletes + [op for level in update_levels(updates) for op in level] + creates
+
+
+def update_levels(updates):
+    """Updates grouped so that each group may run at once, groups in order.
+
+    An update that takes display text t waits for the update that gives t up.
+    A cycle (texts swapped) is refused: texts must stay unique at every step.
+    """
+    giving_up = {}
+    for op in updates:
+        if op.before["display_result"] != op.after["display_result"]:
+            giving_up[op.before["display_result"]] = op
+    waits_for = {}
+    for op in updates:
+        holder = giving_up.get(op.after["display_result"])
+        if holder is not None and holder is not op:
+            waits_for[id(op)] = holder
+    levels = []
+    done = set()
+    pending = list(updates)
+    while pending:
+        level = [op for op in pending if id(waits_for.get(id(op))) in done or id(op) not in waits_for]
+        if not level:
+            ids = ", ".join(sorted(op.def_id for op in pending))
+            raise ResourceError(
+                "the display texts of the external results defIds %s would have to be exchanged; display texts "
+                "must stay unique at every step, so do it in two runs (first give one of them a temporary "
+                "text)" % ids, defIds=sorted(op.def_id for op in pending))
+        levels.append(level)
+        done.update(id(op) for op in level)
+        pending = [op for op in pending if id(op) not in done]
+    return levels
+
+
+def public(state):
+    """A result as the modules return it."""
+    if state is None:
+        return None
+    codes = state.get("obs_codes")
+    return {
+        "defId": state.get("defId"),
+        "display_result": state.get("display_result"),
+        "result_code": state.get("result_code"),
+        "obs_codes": None if codes is None else list(codes),
+    }
+
+
+def diff_entry(op):
+    """One result's part of the task's diff."""
+    def side(state):
+        if state is None:
+            return {}
+        out = {"display_result": state["display_result"], "result_code": state.get("result_code")}
+        if state.get("obs_codes") is not None:
+            out["obs_codes"] = normalize_codes(state["obs_codes"])
+        return out
+    reference = op.after or op.before
+    name = "external result %s (result code %s, defId %s)" % (
+        repr(reference["display_result"]), repr(reference.get("result_code")) if reference.get("result_code") else "none",
+        op.def_id or "new")
+    return {"before": side(op.before), "after": side(op.after),
+            "before_header": name, "after_header": name}
+
+
+class BulkError(Exception):
+    """A failure after some writes were made: the cause and what had been done."""
+
+    def __init__(self, cause, done):
+        super(BulkError, self).__init__(getattr(cause, "msg", str(cause)))
+        self.cause = cause
+        self.done = done
+
+
+class BulkRun(object):
+    """Reads a VDN once, plans, and converges it."""
+
+    def __init__(self, pool, vdn_id, check_mode=False, write_workers=1):
+        self.pool = pool
+        self.vdn_id = vdn_id
+        self.check_mode = check_mode
+        self.write_workers = max(1, int(write_workers))
+        self._lock = threading.Lock()
+
+    def _path(self, suffix):
+        return self.pool.client().api_path(self.vdn_id, suffix)
+
+    def catalogue(self):
+        return self.pool.read_all_pages(self._path("queryOBSResultCode"), "obsCodes", id_key="obsCode")
+
+    def listing(self):
+        return self.pool.read_all_pages(self._path("queryOBSResults"), "data", id_key="defId")
+
+    def details(self, def_ids):
+        vdn_id = self.vdn_id
+
+        def read(client, def_id):
+            return def_id, from_detail(client.get_result(vdn_id, def_id), vdn_id)
+        return dict(self.pool.map(read, def_ids))
+
+    def plan(self, config, state, diff=False, validate_obs_codes=False):
+        """(ops, unchanged) from one listing and the details needed."""
+        if validate_obs_codes and state != DELETED:
+            wanted = set()
+            for entry in config:
+                wanted.update(entry.get("obs_codes") or [])
+            check_obs_codes(self.catalogue(), wanted, self.vdn_id)
+        listing = self.listing()
+        pairs = match_config(config, listing)
+        details = self.details(details_needed(state, pairs, listing, diff=diff))
+        return plan_bulk(self.vdn_id, config, listing, pairs, details, state)
+
+    def execute(self, ops):
+        """Make the writes, in order (groups of independent ones at most write_workers at a time).
+
+        Returns the ops done, in the plan's order, with their after state as the
+        server confirmed it. Raises BulkError (carrying what was done) on the first
+        failure; the writes not yet started then are not made.
+        """
+        if self.check_mode:
+            return list(ops)
+        done = {}
+        try:
+            for group in self._groups(ops):
+                self.pool.map(lambda client, op: self._apply(client, op, done), group, size=self.write_workers)
+        except (IsalesError, ResourceError) as err:
+            raise BulkError(err, [done[id(op)] for op in ops if id(op) in done])
+        return [done[id(op)] for op in ops if id(op) in done]
+
+    def _groups(self, ops):
+        """Runs of ops that may go concurrently: all deletes, each level of updates, all creates."""
+        if self.write_workers == 1:
+            return [ops]
+        groups = [[op for op in ops if op.action == DELETE]]
+        groups.extend(update_levels([op for op in ops if op.action == UPDATE]))
+        groups.append([op for op in ops if op.action == CREATE])
+        return [group for group in groups if group]
+
+    def _apply(self, client, op, done):
+        """One write through ObResultManager.apply: an ambiguous failure is reconciled by reading again."""
+        manager = ObResultManager(client, self.vdn_id, check_mode=False)
+        if op.action == DELETE:
+            desired = dict(op.before, vdn_id=self.vdn_id)
+            state = "absent"
+        else:
+            desired = dict(op.after)
+            state = "present"
+
+        def replan(current, _listing):
+            return plan_write(current, desired, state)
+
+        def reread():
+            listing = client.list_results(self.vdn_id)
+            if op.action == CREATE:
+                item = find(listing, desired["display_result"], desired.get("result_code"))
+            else:
+                item = next((entry for entry in listing if str(entry.get("defId")) == op.def_id), None)
+            if item is None:
+                return None, listing
+            return from_detail(client.get_result(self.vdn_id, item.get("defId")), self.vdn_id), listing
+
+        outcome = manager.apply(desired, op.before, replan, reread=reread)
+        after = outcome["after"]
+        if after is not None and not after.get("result_code") and op.before:
+            after = dict(after, result_code=op.before.get("result_code"))
+        def_id = (after or {}).get("defId") or op.def_id
+        with self._lock:
+            done[id(op)] = Op(op.action, def_id, op.before, after, op.index)

@@ -1,0 +1,163 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, huawei.isales contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Bounded concurrency for the modules that read many things at once.
+
+Each worker thread gets its own IsalesClient, and so its own requests
+session and keep-alive connection: nothing that is not thread-safe is shared.
+Only reads are meant to run here concurrently; writes decide for themselves.
+
+Private module_utils: may change without notice.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import threading
+
+from ansible_collections.huawei.isales.plugins.module_utils.client import PAGE_SIZE, IsalesError
+
+MAX_WORKERS = 32
+
+
+class ClientPool(object):
+    """Up to `size` worker threads, each with its own client made by `factory()`.
+
+    `main` is the calling thread's client (made by the factory when not given).
+    """
+
+    def __init__(self, factory, size, main=None):
+        self.factory = factory
+        self.size = max(1, min(MAX_WORKERS, int(size)))
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._executor = None
+        self.clients = []
+        if main is not None:
+            self.clients.append(main)
+            self._local.client = main
+        else:
+            self.client()
+
+    @property
+    def requests_made(self):
+        """Requests sent by all the pool's clients so far."""
+        with self._lock:
+            return sum(client.requests_made for client in self.clients)
+
+    def client(self):
+        """The calling thread's client."""
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = self.factory()
+            with self._lock:
+                self.clients.append(client)
+            self._local.client = client
+        return client
+
+    def close(self):
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+        with self._lock:
+            for client in self.clients:
+                session = getattr(client, "session", None)
+                if session is not None and hasattr(session, "close"):
+                    session.close()
+
+    def _pool(self):
+        if self._executor is None:
+            # Imported here: the modules that never go concurrent do not pay for it.
+            from concurrent.futures import ThreadPoolExecutor  # pylint: disable=import-outside-toplevel
+            self._executor = ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="isales")
+        return self._executor
+
+    def map(self, func, items, size=None):
+        """[func(client, item) for item in items], at most `size` (default: the pool's) at a time.
+
+        Each call gets its thread's client. After the first failure no further
+        call starts; the calls already running end, then the failure of the
+        earliest item that failed is raised.
+        """
+        items = list(items)
+        size = self.size if size is None else max(1, min(self.size, int(size)))
+        if size == 1 or len(items) <= 1:
+            client = self.client()
+            return [func(client, item) for item in items]
+        stop = threading.Event()
+        gate = threading.Semaphore(size)
+        skipped = object()
+
+        def task(item):
+            with gate:
+                if stop.is_set():
+                    return skipped
+                try:
+                    return func(self.client(), item)
+                except BaseException:
+                    stop.set()
+                    raise
+
+        futures = [self._pool().submit(task, item) for item in items]
+        results = []
+        error = None
+        for future in futures:
+            try:
+                results.append(future.result())
+            except Exception as exc:  # pylint: disable=broad-except
+                if error is None:
+                    error = exc
+        if error is not None:
+            raise error
+        return results
+
+    def read_all_pages(self, path, key, id_key=None):
+        """Every item of a paged list call: page 1 first (it tells totalCount), then the
+        other pages concurrently.
+
+        Falls back to reading page after page (IsalesClient.read_pages) when the server
+        pages differently than asked, or when the list changed while it was read (the
+        pages disagree on totalCount, or the items identified by id_key are not
+        exactly totalCount distinct ones).
+        """
+        main = self.client()
+        first_items, total = _page(main.read("GET", path, query=_page_query(1)), key, path)
+        pages = -(-total // PAGE_SIZE)
+        if pages <= 1:
+            if len(first_items) >= total:
+                return first_items
+            return main.read_pages(path, key)
+        if len(first_items) < PAGE_SIZE:
+            return main.read_pages(path, key)
+
+        def read_page(client, number):
+            return _page(client.read("GET", path, query=_page_query(number)), key, path)
+
+        items = list(first_items)
+        consistent = True
+        for page_items, page_total in self.map(read_page, range(2, pages + 1)):
+            items.extend(page_items)
+            consistent = consistent and page_total == total
+        if id_key is not None:
+            consistent = consistent and len(set(str(item.get(id_key)) for item in items)) == total
+        if not consistent or len(items) != total:
+            return main.read_pages(path, key)
+        return items
+
+
+def _page_query(number):
+    return {"pageSize": str(PAGE_SIZE), "pageNum": str(number)}
+
+
+def _page(payload, key, path):
+    """(items, totalCount) of one page of a list call."""
+    items = payload.get(key) or []
+    if not isinstance(items, list):
+        raise IsalesError("the server's answer to GET %s has no %s list" % (path, key), "parse",
+                          call="GET %s" % path)
+    try:
+        total = int(payload.get("totalCount", 0))
+    except (TypeError, ValueError):
+        total = 0
+    return items, total

@@ -1,0 +1,224 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, huawei.isales contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: isales_ob_result_info
+short_description: List the external results (non-retry policies) of a CC-iSales VDN
+version_added: 1.0.0
+description:
+  - Lists the I(external results) of a tenant (VDN) on a Huawei CC-iSales server, with their OBS codes.
+  - Reads the VDN's list of results (its pages concurrently), keeps the results that match the filters
+    O(display_result) and O(result_code), and reads the detail (OBS codes) of each result kept, concurrently
+    with at most O(max_workers) requests at a time.
+  - Never changes anything.
+author:
+  - huawei.isales contributors (@huawei-isales)
+extends_documentation_fragment:
+  - huawei.isales.connection
+attributes:
+  check_mode:
+    description: Runs normally in check mode; it only reads.
+    support: full
+  diff_mode:
+    description: It changes nothing, so it has nothing to show.
+    support: N/A
+  action_group:
+    description: Use C(group/huawei.isales.isales) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - huawei.isales.isales
+options:
+  vdn_id:
+    description:
+      - ID of the VDN (tenant), from V(1) to V(9999).
+    type: int
+    required: true
+  display_result:
+    description:
+      - Only the results with exactly this display text.
+    type: str
+  result_code:
+    description:
+      - Only the result with this result code.
+    type: str
+  obs_codes:
+    description:
+      - Whether to read each result's detail to return its OBS codes (one request per result kept).
+      - V(false) returns what the list call gives (one request per 50 results); RV(ob_results[].obs_codes) is
+        then V(null).
+    type: bool
+    default: true
+  max_workers:
+    description:
+      - How many reads are sent at a time, from V(1) to V(32). Each worker opens its own connection.
+    type: int
+    default: 8
+seealso:
+  - module: huawei.isales.isales_ob_result
+  - module: huawei.isales.isales_ob_results
+  - module: huawei.isales.isales_obs_code_info
+"""
+
+EXAMPLES = r"""
+- name: Every external result of VDN 12, with its OBS codes
+  huawei.isales.isales_ob_result_info:
+    url: https://isales.example.com:28443
+    access_key: "{{ isales_ak }}"
+    secret_key: "{{ isales_sk }}"
+    ca_path: /etc/pki/isales/ca.pem
+    vdn_id: 12
+  register: vdn12
+
+- name: Show the result codes that retry policies may name
+  ansible.builtin.debug:
+    msg: "{{ vdn12.ob_results | map(attribute='result_code') | select | list }}"
+
+- name: One result, found by its result code
+  huawei.isales.isales_ob_result_info:
+    url: https://isales.example.com:28443
+    access_key: "{{ isales_ak }}"
+    secret_key: "{{ isales_sk }}"
+    vdn_id: 12
+    result_code: "007"
+  register: no_answer
+
+- name: Just the list, without the OBS codes (one request per 50 results)
+  huawei.isales.isales_ob_result_info:
+    url: https://isales.example.com:28443
+    access_key: "{{ isales_ak }}"
+    secret_key: "{{ isales_sk }}"
+    vdn_id: 12
+    obs_codes: false
+"""
+
+RETURN = r"""
+ob_results:
+  description: The external results that match the filters, in the server's order.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"defId": "1645244637", "display_result": "7: The call is not answered.", "result_code": "007",
+            "obs_codes": ["00602", "00606"], "vdn_id": 12}]
+  contains:
+    defId:
+      description: ID of the result.
+      type: str
+    display_result:
+      description: The display text.
+      type: str
+    result_code:
+      description: The result code, V(null) when it has none.
+      type: str
+    obs_codes:
+      description: The OBS codes, sorted; V(null) with O(obs_codes=false).
+      type: list
+      elements: str
+    vdn_id:
+      description: The VDN.
+      type: int
+total:
+  description: How many external results the VDN has, filters not applied.
+  returned: always
+  type: int
+  sample: 42
+api_requests:
+  description: How many API requests the task sent.
+  returned: always
+  type: int
+  sample: 3
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesClient, IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils.common import (
+    argument_spec,
+    client_from_module,
+    client_settings,
+    connection_problems,
+    fail_on_error,
+)
+from ansible_collections.huawei.isales.plugins.module_utils.ob_result import (
+    from_detail,
+    validate_fields,
+    validate_vdn,
+)
+from ansible_collections.huawei.isales.plugins.module_utils.ob_results import listed_state
+from ansible_collections.huawei.isales.plugins.module_utils.workers import MAX_WORKERS, ClientPool
+
+
+def build_module():
+    return AnsibleModule(
+        argument_spec=argument_spec(
+            vdn_id=dict(type="int", required=True),
+            display_result=dict(type="str"),
+            result_code=dict(type="str"),
+            obs_codes=dict(type="bool", default=True),
+            max_workers=dict(type="int", default=8),
+        ),
+        supports_check_mode=True,
+    )
+
+
+def validate_info(params):
+    problems = validate_vdn(params.get("vdn_id"))
+    problems.extend(validate_fields(dict(params, obs_codes=None), require_display=False))
+    workers = params.get("max_workers")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        problems.append("max_workers must be from 1 to %d, got %d" % (MAX_WORKERS, workers))
+    return problems
+
+
+def selected(listing, display_result=None, result_code=None):
+    """The listed results that pass the filters."""
+    out = []
+    for item in listing:
+        if display_result is not None and item.get("displayResult") != display_result:
+            continue
+        if result_code is not None and (item.get("resultCode") or None) != result_code:
+            continue
+        out.append(item)
+    return out
+
+
+def run(params, pool):
+    vdn_id = params["vdn_id"]
+    client = pool.client()
+    listing = pool.read_all_pages(client.api_path(vdn_id, "queryOBSResults"), "data", id_key="defId")
+    kept = selected(listing, params["display_result"], params["result_code"])
+    if params["obs_codes"]:
+        def read(worker, item):
+            return from_detail(worker.get_result(vdn_id, item.get("defId")), vdn_id)
+        results = pool.map(read, kept)
+    else:
+        results = [listed_state(item, vdn_id) for item in kept]
+    return dict(changed=False, ob_results=results, total=len(listing))
+
+
+def main():
+    module = build_module()
+    problems = connection_problems(module.params) + validate_info(module.params)
+    if problems:
+        module.fail_json(msg="; ".join(problems))
+    first = client_from_module(module)
+    settings = client_settings(module)
+    pool = ClientPool(lambda: IsalesClient(**settings), module.params["max_workers"], main=first)
+    try:
+        result = run(module.params, pool)
+    except IsalesError as err:
+        pool.close()
+        fail_on_error(module, err, changed=False, api_requests=pool.requests_made)
+    pool.close()
+    result["api_requests"] = pool.requests_made
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

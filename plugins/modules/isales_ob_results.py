@@ -1,0 +1,356 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, huawei.isales contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: isales_ob_results
+short_description: Manage all the external results (non-retry policies) of a CC-iSales VDN at once
+version_added: 1.0.0
+description:
+  - Manages the whole set of I(external results) of a tenant (VDN) on a Huawei CC-iSales server in one task,
+    in the style of Ansible resource modules. For one result at a time, see M(huawei.isales.isales_ob_result).
+  - Each result in O(config) is found by its O(config[].result_code) when it has one, otherwise by its
+    O(config[].display_result), exactly as M(huawei.isales.isales_ob_result) finds it.
+  - The task reads the VDN's list of results once (its pages concurrently), then the details (OBS codes) of
+    the results it has to compare, concurrently with at most O(max_workers) requests at a time. It reads no
+    detail it does not need.
+  - Display texts stay unique on the VDN; two entries of O(config) with the same display text or result code
+    are refused before any request is sent, and so is an end state in which a created or renamed result would
+    show the text of another result.
+  - Writes are never repeated blindly. When a write's outcome is unknown (connection lost, timeout, 5xx or
+    unreadable answer), the module reads the VDN's results again and writes again only when the write
+    provably did not happen.
+  - On a failure the task stops making writes; the writes made so far are returned in RV(created),
+    RV(updated) and RV(deleted).
+author:
+  - huawei.isales contributors (@huawei-isales)
+extends_documentation_fragment:
+  - huawei.isales.connection
+attributes:
+  check_mode:
+    description: Reads the server's state and predicts every write and C(changed) exactly; never writes.
+    support: full
+  diff_mode:
+    description:
+      - Shows, for each result written, its display text, result code and sorted OBS codes before and after.
+      - With O(state=deleted) and O(state=overridden), the OBS codes of the results deleted are read (and
+        shown) only in diff mode.
+    support: full
+  action_group:
+    description: Use C(group/huawei.isales.isales) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - huawei.isales.isales
+options:
+  vdn_id:
+    description:
+      - ID of the VDN (tenant), from V(1) to V(9999).
+    type: int
+    required: true
+  config:
+    description:
+      - The external results to manage.
+      - Each needs O(config[].display_result) or O(config[].result_code) to be found by.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      display_result:
+        description:
+          - The display text (C(displayResult)).
+          - Identifies the result when O(config[].result_code) is not given.
+          - Required with O(state=replaced) and O(state=overridden), and to create a result.
+        type: str
+      obs_codes:
+        description:
+          - The OBS outbound-call result codes mapped to the result. Order and duplicates do not matter.
+            Quote codes such as V('00602') so YAML keeps them as strings.
+          - With O(state=merged) they are added to the result's codes; with O(state=replaced) and
+            O(state=overridden) they replace them (and are required).
+          - Required to create a result; ignored with O(state=deleted).
+        type: list
+        elements: str
+      result_code:
+        description:
+          - The result definition code (C(resultCode)), 1 to 7 characters. When given, it identifies the result,
+            and the display text of an existing result can be changed.
+          - It cannot be added to or changed on an existing result.
+        type: str
+  state:
+    description:
+      - V(merged) creates the results of O(config) that do not exist and updates the others, adding
+        O(config[].obs_codes) to their codes and setting the display texts given. Results not in O(config)
+        are left alone.
+      - V(replaced) is like V(merged), but each result of O(config) is made exactly as given (its OBS codes are
+        replaced). Results not in O(config) are left alone.
+      - V(overridden) is like V(replaced), and every other external result of the VDN is deleted. With an empty
+        O(config) that deletes every external result of the VDN, and then O(delete_all=true) is required.
+      - V(deleted) deletes the results of O(config). With an empty O(config) it deletes every external result
+        of the VDN, and then O(delete_all=true) is required as a confirmation.
+    type: str
+    choices: [merged, replaced, overridden, deleted]
+    default: merged
+  delete_all:
+    description:
+      - Confirms that an empty O(config) with O(state=deleted) or O(state=overridden) is meant to delete every
+        external result of the VDN.
+      - Only allowed with an empty O(config) and O(state=deleted) or O(state=overridden).
+    type: bool
+    default: false
+  max_workers:
+    description:
+      - How many reads (pages of the listing, details) are sent at a time, from V(1) to V(32).
+      - Each worker opens its own connection to the server.
+    type: int
+    default: 8
+  write_workers:
+    description:
+      - How many writes are made at a time, from V(1) to V(32) and at most O(max_workers).
+      - V(1) makes the writes one after the other, in the order of O(config) (deletes first, then updates,
+        then creates). With more, the deletes go concurrently, then the updates (a result giving up a display
+        text before the one taking it), then the creates.
+    type: int
+    default: 1
+  validate_obs_codes:
+    description:
+      - Read the VDN's OBS code catalogue first and fail, before any write, naming every code of O(config) that is
+        not in it.
+      - Costs one more read per 50 codes of the catalogue.
+    type: bool
+    default: false
+notes:
+  - Requests per run, for a VDN with N results of which the task compares M (the results of O(config) that
+    exist) and writes W, are about C(ceil(N/50)) + M + W. Reads run O(max_workers) at a time.
+seealso:
+  - module: huawei.isales.isales_ob_result
+  - module: huawei.isales.isales_ob_result_info
+  - module: huawei.isales.isales_obs_code_info
+"""
+
+EXAMPLES = r"""
+- name: The non-retry policies of VDN 12, and only these
+  huawei.isales.isales_ob_results:
+    url: https://isales.example.com:28443
+    access_key: "{{ isales_ak }}"
+    secret_key: "{{ isales_sk }}"
+    ca_path: /etc/pki/isales/ca.pem
+    vdn_id: 12
+    state: overridden
+    validate_obs_codes: true
+    config:
+      - result_code: "007"
+        display_result: "7: The call is not answered."
+        obs_codes: ["00602", "00606"]
+      - result_code: "008"
+        display_result: "8: Busy"
+        obs_codes: ["00603"]
+  register: policies
+
+- name: Show what changed
+  ansible.builtin.debug:
+    msg: "created {{ policies.created | map(attribute='defId') | list }}, deleted {{ policies.deleted | length }}"
+
+- name: Connection options once for every huawei.isales module
+  module_defaults:
+    group/huawei.isales.isales:
+      url: https://isales.example.com:28443
+      access_key: "{{ isales_ak }}"
+      secret_key: "{{ isales_sk }}"
+  block:
+    - name: Add an OBS code to two results, leaving their other codes and all other results alone
+      huawei.isales.isales_ob_results:
+        vdn_id: 12
+        state: merged
+        config:
+          - result_code: "007"
+            obs_codes: ["00607"]
+          - display_result: Busy
+            obs_codes: ["00607"]
+
+    - name: Remove two results
+      huawei.isales.isales_ob_results:
+        vdn_id: 12
+        state: deleted
+        config:
+          - result_code: "007"
+          - display_result: Busy
+
+    - name: Remove every external result of VDN 13
+      huawei.isales.isales_ob_results:
+        vdn_id: 13
+        state: deleted
+        delete_all: true
+"""
+
+RETURN = r"""
+created:
+  description:
+    - The results created. In check mode, those that would be created; their C(defId) is then V(null).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"defId": "1645244637", "display_result": "8: Busy", "result_code": "008", "obs_codes": ["00603"]}]
+  contains:
+    defId:
+      description: ID of the result.
+      type: str
+    display_result:
+      description: The display text.
+      type: str
+    result_code:
+      description: The result code (V(null) when it has none).
+      type: str
+    obs_codes:
+      description: The OBS codes, sorted.
+      type: list
+      elements: str
+updated:
+  description: The results updated (or that would be), as they are after the task. Same keys as RV(created).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"defId": "1645244638", "display_result": "7: No answer", "result_code": "007",
+            "obs_codes": ["00602", "00606", "00607"]}]
+deleted:
+  description:
+    - The results deleted (or that would be), as they were. Same keys as RV(created).
+    - C(obs_codes) is V(null) when the result's detail was not read (it is read in diff mode).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"defId": "1645244639", "display_result": "Old", "result_code": null, "obs_codes": null}]
+unchanged:
+  description:
+    - The defIds of the results of O(config) that were already as asked.
+    - Only their defIds, to keep the result of a task over thousands of results small;
+      M(huawei.isales.isales_ob_result_info) returns them in full.
+  returned: always
+  type: list
+  elements: str
+  sample: ["1645244640", "1645244641"]
+api_requests:
+  description: How many API requests the task sent (reads and writes, retries included).
+  returned: always
+  type: int
+  sample: 23
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesClient, IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils.common import (
+    argument_spec,
+    client_from_module,
+    client_settings,
+    connection_problems,
+    fail_on_error,
+)
+from ansible_collections.huawei.isales.plugins.module_utils.ob_result import CREATE, DELETE, UPDATE, ResourceError
+from ansible_collections.huawei.isales.plugins.module_utils.ob_results import (
+    STATES,
+    BulkError,
+    BulkRun,
+    diff_entry,
+    normalize_config,
+    public,
+    validate_bulk,
+)
+from ansible_collections.huawei.isales.plugins.module_utils.workers import ClientPool
+
+
+def build_module():
+    return AnsibleModule(
+        argument_spec=argument_spec(
+            vdn_id=dict(type="int", required=True),
+            config=dict(type="list", elements="dict", default=[], options=dict(
+                display_result=dict(type="str"),
+                obs_codes=dict(type="list", elements="str"),
+                result_code=dict(type="str"),
+            )),
+            state=dict(type="str", default="merged", choices=list(STATES)),
+            delete_all=dict(type="bool", default=False),
+            max_workers=dict(type="int", default=8),
+            write_workers=dict(type="int", default=1),
+            validate_obs_codes=dict(type="bool", default=False),
+        ),
+        supports_check_mode=True,
+    )
+
+
+def report(ops, unchanged):
+    """The task's created / updated / deleted / unchanged lists."""
+    # Unchanged results are reported by defId only: a VDN has thousands of them, and every
+    # container in a module's result costs time in Ansible (no_log masking, pickling).
+    result = dict(created=[], updated=[], deleted=[], unchanged=[op.def_id for op in unchanged])
+    for op in ops:
+        if op.action == CREATE:
+            result["created"].append(public(op.after))
+        elif op.action == UPDATE:
+            result["updated"].append(public(op.after))
+        elif op.action == DELETE:
+            result["deleted"].append(public(op.before))
+    return result
+
+
+def run(module, pool):
+    """The task's result dict; raises IsalesError, ResourceError or BulkError."""
+    params = module.params
+    bulk = BulkRun(pool, params["vdn_id"], check_mode=module.check_mode,
+                   write_workers=min(params["write_workers"], params["max_workers"]))
+    ops, unchanged = bulk.plan(normalize_config(params["config"]), params["state"], diff=module._diff,
+                               validate_obs_codes=params["validate_obs_codes"])
+    try:
+        done = bulk.execute(ops)
+    except BulkError as err:
+        err.result = report(err.done, unchanged)
+        raise
+    result = report(done, unchanged)
+    result["changed"] = bool(done)
+    if module._diff:
+        result["diff"] = [diff_entry(op) for op in done]
+    return result
+
+
+def main():
+    module = build_module()
+    problems = connection_problems(module.params) + validate_bulk(module.params)
+    if problems:
+        module.fail_json(msg="; ".join(problems))
+    first = client_from_module(module)
+    settings = client_settings(module)
+    pool = ClientPool(lambda: IsalesClient(**settings), module.params["max_workers"], main=first)
+    try:
+        result = run(module, pool)
+    except IsalesError as err:
+        pool.close()
+        fail_on_error(module, err, changed=False, api_requests=pool.requests_made)
+    except ResourceError as err:
+        pool.close()
+        module.fail_json(msg=err.msg, changed=False, api_requests=pool.requests_made, **err.details)
+    except BulkError as err:
+        pool.close()
+        cause = err.cause
+        done = err.result
+        written = len(done["created"]) + len(done["updated"]) + len(done["deleted"])
+        msg = "%s. Before this failure the task created %d, updated %d and deleted %d results (returned in " \
+              "created, updated and deleted); the writes after it were not made. Run the task again: it converges." \
+              % (cause.msg.rstrip("."), len(done["created"]), len(done["updated"]), len(done["deleted"]))
+        details = cause.to_result() if isinstance(cause, IsalesError) else dict(cause.details)
+        details.update(done)
+        details["msg"] = msg
+        details["changed"] = written > 0
+        details["api_requests"] = pool.requests_made
+        module.fail_json(**details)
+    pool.close()
+    result["api_requests"] = pool.requests_made
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

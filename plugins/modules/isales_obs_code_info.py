@@ -1,0 +1,184 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, huawei.isales contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: isales_obs_code_info
+short_description: List the OBS code catalogue of a CC-iSales VDN
+version_added: 1.0.0
+description:
+  - Lists the OBS outbound-call result codes of a tenant (VDN) on a Huawei CC-iSales server, with their
+    descriptions. These are the values the C(obs_codes) of an external result may take
+    (see M(huawei.isales.isales_ob_result) and M(huawei.isales.isales_ob_results)).
+  - Reads the catalogue's pages concurrently. Never changes anything.
+author:
+  - huawei.isales contributors (@huawei-isales)
+extends_documentation_fragment:
+  - huawei.isales.connection
+attributes:
+  check_mode:
+    description: Runs normally in check mode; it only reads.
+    support: full
+  diff_mode:
+    description: It changes nothing, so it has nothing to show.
+    support: N/A
+  action_group:
+    description: Use C(group/huawei.isales.isales) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - huawei.isales.isales
+options:
+  vdn_id:
+    description:
+      - ID of the VDN (tenant), from V(1) to V(9999).
+    type: int
+    required: true
+  obs_codes:
+    description:
+      - Only these codes. Codes asked for that the catalogue lacks are returned in RV(unknown_obs_codes).
+    type: list
+    elements: str
+  max_workers:
+    description:
+      - How many pages are read at a time, from V(1) to V(32). Each worker opens its own connection.
+    type: int
+    default: 8
+seealso:
+  - module: huawei.isales.isales_ob_result
+  - module: huawei.isales.isales_ob_results
+"""
+
+EXAMPLES = r"""
+- name: The OBS code catalogue of VDN 12
+  huawei.isales.isales_obs_code_info:
+    url: https://isales.example.com:28443
+    access_key: "{{ isales_ak }}"
+    secret_key: "{{ isales_sk }}"
+    ca_path: /etc/pki/isales/ca.pem
+    vdn_id: 12
+  register: catalogue
+
+- name: Show the codes and what they mean
+  ansible.builtin.debug:
+    msg: "{{ catalogue.obs_codes | items2dict(key_name='obs_code', value_name='description') }}"
+
+- name: Check a list of codes before using it
+  huawei.isales.isales_obs_code_info:
+    url: https://isales.example.com:28443
+    access_key: "{{ isales_ak }}"
+    secret_key: "{{ isales_sk }}"
+    vdn_id: 12
+    obs_codes: ["00602", "00606"]
+  register: wanted
+  failed_when: wanted.unknown_obs_codes | length > 0
+"""
+
+RETURN = r"""
+obs_codes:
+  description: The OBS codes of the catalogue (only those asked for, with O(obs_codes)), in the server's order.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"obs_code": "00601", "description": "Busy"}, {"obs_code": "00602", "description": "No answer"}]
+  contains:
+    obs_code:
+      description: The code.
+      type: str
+    description:
+      description: What it means (C(obsCodeDesc)).
+      type: str
+unknown_obs_codes:
+  description: The codes of O(obs_codes) that the catalogue lacks, sorted; empty without O(obs_codes).
+  returned: always
+  type: list
+  elements: str
+  sample: ["09999"]
+total:
+  description: How many codes the catalogue has.
+  returned: always
+  type: int
+  sample: 60
+api_requests:
+  description: How many API requests the task sent.
+  returned: always
+  type: int
+  sample: 2
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesClient, IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils.common import (
+    argument_spec,
+    client_from_module,
+    client_settings,
+    connection_problems,
+    fail_on_error,
+)
+from ansible_collections.huawei.isales.plugins.module_utils.ob_result import (
+    catalogue_entry,
+    unknown_obs_codes,
+    validate_vdn,
+)
+from ansible_collections.huawei.isales.plugins.module_utils.workers import MAX_WORKERS, ClientPool
+
+
+def build_module():
+    return AnsibleModule(
+        argument_spec=argument_spec(
+            vdn_id=dict(type="int", required=True),
+            obs_codes=dict(type="list", elements="str"),
+            max_workers=dict(type="int", default=8),
+        ),
+        supports_check_mode=True,
+    )
+
+
+def validate_info(params):
+    problems = validate_vdn(params.get("vdn_id"))
+    workers = params.get("max_workers")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        problems.append("max_workers must be from 1 to %d, got %d" % (MAX_WORKERS, workers))
+    return problems
+
+
+def run(params, pool):
+    client = pool.client()
+    catalogue = pool.read_all_pages(client.api_path(params["vdn_id"], "queryOBSResultCode"), "obsCodes",
+                                    id_key="obsCode")
+    wanted = params["obs_codes"]
+    entries = [catalogue_entry(item) for item in catalogue]
+    unknown = []
+    if wanted is not None:
+        asked = set(wanted)
+        entries = [entry for entry in entries if entry["obs_code"] in asked]
+        unknown = unknown_obs_codes(catalogue, wanted)
+    return dict(changed=False, obs_codes=entries, unknown_obs_codes=unknown, total=len(catalogue))
+
+
+def main():
+    module = build_module()
+    problems = connection_problems(module.params) + validate_info(module.params)
+    if problems:
+        module.fail_json(msg="; ".join(problems))
+    first = client_from_module(module)
+    settings = client_settings(module)
+    pool = ClientPool(lambda: IsalesClient(**settings), module.params["max_workers"], main=first)
+    try:
+        result = run(module.params, pool)
+    except IsalesError as err:
+        pool.close()
+        fail_on_error(module, err, changed=False, api_requests=pool.requests_made)
+    pool.close()
+    result["api_requests"] = pool.requests_made
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

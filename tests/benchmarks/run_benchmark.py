@@ -1,0 +1,598 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, huawei.isales contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The huawei.isales benchmark: real ansible-playbook runs against the CC-iSales simulator.
+
+Run it through hacking/benchmark.sh, which starts the simulator and exports
+ISALES_URL, ISALES_ACCESS_KEY, ISALES_SECRET_KEY, ISALES_CA_PATH and
+ISALES_SIM_ADMIN (the modules take their connection from those variables, so
+no secret is ever on a command line) and ANSIBLE_COLLECTIONS_PATH.
+
+Measured, with the simulator's injected latency at 0 ms and 20 ms:
+
+1. per-task overhead: a no-change isales_ob_result task vs an ansible.builtin.uri
+   task making one GET to the same simulator, ITERATIONS loop items each,
+   in alternating rounds;
+2. bulk convergence: isales_ob_results on N existing results, no change;
+3. bulk create: N new results in one isales_ob_results task;
+4. looped isales_ob_result on min(N, 100) of the N results (25 at N >= 5000),
+   no change;
+
+for N in SIZES (one VDN each). Every request is counted on the simulator's
+request log, and the counts are asserted: exactly N creates and one listing
+call for a bulk create, ceil(N/50) listing calls and N details for a bulk
+no-change run, ceil(N/50) + 1 requests per looped task, and no write in any
+no-change run. A wrong count exits 1.
+
+Writes OUT_DIR/benchmarks.json (every figure) and OUT_DIR/benchmarks.md (the
+tables); tests/benchmarks/plot_benchmark.py draws OUT_DIR/benchmarks.png.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PAGE = 50
+WRITE_CALLS = ("create", "update", "delete")
+BULK_VDN = 9100
+SEEDED_VDN = 9200
+OVERHEAD_VDN = 9300
+
+FULL = dict(sizes=[10, 100, 1000, 5000], latencies=[0, 20], iterations=50, rounds=4, loop_items=100,
+            loop_items_large=25, repeats=3)
+SMALLEST = dict(sizes=[10], latencies=[0, 20], iterations=5, rounds=1, loop_items=10, loop_items_large=10, repeats=1)
+
+TARGET_RATIO = 1.10
+TARGET_BULK_SECONDS = 3.0
+TARGET_SPEEDUP = 20.0
+
+
+class CountError(Exception):
+    """A request count that is not what the design promises."""
+
+
+# ---------------------------------------------------------------- simulator admin
+
+class Admin(object):
+    def __init__(self, url, ca_path):
+        self.url = url.rstrip("/")
+        self.context = ssl.create_default_context(cafile=ca_path)
+        self.seq = 0
+
+    def call(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        request = urllib.request.Request(self.url + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, context=self.context, timeout=120) as answer:
+            return json.loads(answer.read().decode("utf-8"))
+
+    def latency(self, ms):
+        self.call("POST", "/config", {"latency_ms": ms})
+
+    def clear(self, vdn):
+        self.call("DELETE", "/results?vdn=%d" % vdn)
+
+    def seed(self, vdn, config):
+        items = [{"resultCode": e["result_code"], "displayResult": e["display_result"], "obsCodes": e["obs_codes"]}
+                 for e in config]
+        return self.call("POST", "/results", {"vdnId": vdn, "results": items})["defIds"]
+
+    def results(self, vdn):
+        return self.call("GET", "/results?vdn=%d" % vdn)["results"]
+
+    def new_requests(self):
+        """The API requests the simulator served since the previous call."""
+        records = self.call("GET", "/requests?since=%d" % self.seq)["requests"]
+        if records:
+            self.seq = max(r["seq"] for r in records)
+        return records
+
+    def skip_to_now(self):
+        self.new_requests()
+
+
+def count_calls(records):
+    counts = {}
+    for record in records:
+        counts[record.get("call")] = counts.get(record.get("call"), 0) + 1
+    counts["total"] = len(records)
+    counts["writes"] = sum(counts.get(call, 0) for call in WRITE_CALLS)
+    return counts
+
+
+# ---------------------------------------------------------------- ansible-playbook
+
+class Runner(object):
+    """Writes playbooks (as JSON, which is YAML) and runs them, timing every task."""
+
+    def __init__(self, work_dir, log):
+        self.work_dir = work_dir
+        self.log = log
+        self.env = dict(os.environ)
+        self.env.update({
+            "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback_plugins"),
+            "ANSIBLE_CALLBACKS_ENABLED": "bench_timer",
+            "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default",
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_LOCALHOST_WARNING": "false",
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+            "ANSIBLE_RETRY_FILES_ENABLED": "false",
+            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        })
+        self.number = 0
+        self.last_cpu = 0.0
+
+    def play(self, tasks, data=None):
+        """Run one play on localhost; returns [{name, seconds, failed}] for its tasks."""
+        self.number += 1
+        base = os.path.join(self.work_dir, "play-%03d" % self.number)
+        playbook = [{"hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": tasks}]
+        with open(base + ".yml", "w") as handle:
+            json.dump(playbook, handle, indent=1)
+        command = [shutil.which("ansible-playbook") or "ansible-playbook", "-i", "localhost,", base + ".yml"]
+        if data is not None:
+            with open(base + ".vars.json", "w") as handle:
+                json.dump(data, handle)
+            command += ["-e", "@" + base + ".vars.json"]
+        env = dict(self.env, BENCH_TIMER_OUT=base + ".times.json")
+        with open(self.log, "a") as out:
+            out.write("\n### %s\n" % " ".join(command))
+            out.flush()
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.monotonic()
+            code = subprocess.call(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=self.work_dir)
+            wall = time.monotonic() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.last_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        with open(base + ".times.json") as handle:
+            times = json.load(handle)
+        if code != 0 or any(t["failed"] for t in times):
+            raise RuntimeError("ansible-playbook %s failed (exit %d); see %s" % (base + ".yml", code, self.log))
+        for item in times:
+            item["playbook_seconds"] = wall
+        return times
+
+
+def ob_results_task(vdn, state, extra=None):
+    args = {"vdn_id": vdn, "state": state, "config": "{{ cfg }}"}
+    args.update(extra or {})
+    return {"name": "isales_ob_results %s" % state, "huawei.isales.isales_ob_results": args}
+
+
+def ob_result_loop_task(vdn):
+    return {"name": "isales_ob_result loop", "huawei.isales.isales_ob_result": {
+        "vdn_id": vdn, "result_code": "{{ item.result_code }}", "display_result": "{{ item.display_result }}",
+        "obs_codes": "{{ item.obs_codes }}"}, "loop": "{{ cfg }}", "loop_control": {"label": "{{ item.result_code }}"}}
+
+
+def make_config(n, prefix="R"):
+    return [{"result_code": "%s%d" % (prefix, i), "display_result": "Result %d: no retry" % i,
+             "obs_codes": ["00601", "%05d" % (602 + i % 50)]} for i in range(n)]
+
+
+# ---------------------------------------------------------------- measurements
+
+def measure_overhead(runner, admin, iterations, rounds):
+    """No-change isales_ob_result vs ansible.builtin.uri (one GET), same loop length, alternating.
+
+    Each task runs in a playbook of its own, so that besides its wall time the CPU
+    time of the whole process tree (ansible-playbook, its workers, the module
+    processes) is known; an empty playbook's CPU time is subtracted from both.
+    """
+    admin.latency(0)
+    admin.clear(OVERHEAD_VDN)
+    config = make_config(1, prefix="O")
+    admin.seed(OVERHEAD_VDN, config)
+    entry = config[0]
+    tasks = {
+        "module": {"name": "module", "huawei.isales.isales_ob_result": {
+            "vdn_id": OVERHEAD_VDN, "result_code": entry["result_code"], "display_result": entry["display_result"],
+            "obs_codes": entry["obs_codes"]}, "loop": "{{ range(%d) | list }}" % iterations},
+        "uri": {"name": "uri", "ansible.builtin.uri": {
+            "url": os.environ["ISALES_SIM_ADMIN"] + "/health", "ca_path": os.environ["ISALES_CA_PATH"]},
+            "loop": "{{ range(%d) | list }}" % iterations},
+    }
+    wall = {"module": [], "uri": []}
+    cpu = {"module": [], "uri": []}
+    empty = []
+    for number in range(rounds):
+        runner.play([])
+        empty.append(runner.last_cpu)
+        for name in (("module", "uri") if number % 2 == 0 else ("uri", "module")):
+            admin.skip_to_now()
+            times = runner.play([tasks[name]])
+            wall[name].append(times[0]["seconds"])
+            cpu[name].append(runner.last_cpu)
+            counts = count_calls(admin.new_requests())
+            if name == "module":
+                expect(counts, "list", iterations, "overhead: one listing per task")
+                expect(counts, "detail", iterations, "overhead: one detail per task")
+                expect(counts, "writes", 0, "overhead: no write")
+            else:
+                expect(counts, "total", 0, "overhead: uri calls the admin API only")
+    admin.clear(OVERHEAD_VDN)
+    # Sums over the rounds: with as many rounds of each order, an effect of going first cancels out.
+    base = statistics.median(empty)
+    module_item = sum(wall["module"]) / (iterations * rounds)
+    uri_item = sum(wall["uri"]) / (iterations * rounds)
+    module_cpu = (sum(cpu["module"]) / rounds - base) / iterations
+    uri_cpu = (sum(cpu["uri"]) / rounds - base) / iterations
+    return {
+        "iterations": iterations, "rounds": rounds,
+        "module_task_seconds": wall["module"], "uri_task_seconds": wall["uri"],
+        "module_cpu_seconds": cpu["module"], "uri_cpu_seconds": cpu["uri"], "empty_playbook_cpu_seconds": empty,
+        "module_ms_per_item": module_item * 1000, "uri_ms_per_item": uri_item * 1000,
+        "ratio": module_item / uri_item,
+        "round_ratios": [m / u for m, u in zip(wall["module"], wall["uri"])],
+        "module_cpu_ms_per_item": module_cpu * 1000, "uri_cpu_ms_per_item": uri_cpu * 1000,
+        "cpu_ratio": module_cpu / uri_cpu if uri_cpu > 0 else None,
+        "module_requests_per_item": 2, "uri_requests_per_item": 1,
+    }
+
+
+def breakdown(repeats=7):
+    """Where a module run's time goes before it sends anything: fresh interpreters, median of repeats."""
+    snippets = [
+        ("python startup", "pass"),
+        ("+ import AnsibleModule (both modules)", "import ansible.module_utils.basic"),
+        ("+ import requests (isales_ob_result)", "import ansible.module_utils.basic, requests"),
+        ("+ import module_utils.urls (uri)", "import ansible.module_utils.basic, ansible.module_utils.urls"),
+        ("+ import the collection's client", "import ansible.module_utils.basic\n"
+         "from ansible_collections.huawei.isales.plugins.module_utils import client, common, ob_result"),
+    ]
+    out = []
+    for label, code in snippets:
+        samples = []
+        for _dummy in range(repeats):
+            started = time.monotonic()
+            subprocess.check_call([sys.executable, "-c", code], env=_collection_env())
+            samples.append(time.monotonic() - started)
+        out.append({"what": label, "ms": statistics.median(samples) * 1000})
+    return out
+
+
+def _collection_env():
+    env = dict(os.environ)
+    paths = [p for p in env.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join(paths + [env.get("PYTHONPATH", "")]).strip(os.pathsep)
+    return env
+
+
+def expect(counts, key, want, what):
+    got = counts.get(key, 0)
+    if got != want:
+        raise CountError("%s: expected %d %s request(s), the simulator logged %d (%s)" % (what, want, key, got, counts))
+
+
+def pages(n):
+    return max(1, int(math.ceil(n / float(PAGE))))
+
+
+def measure_size(runner, admin, n, latency, loop_items, repeats):
+    """Bulk create, bulk no-change and a looped no-change isales_ob_result at one size and latency."""
+    admin.latency(latency)
+    config = make_config(n)
+    row = {"n": n, "latency_ms": latency}
+
+    # bulk create: N new results in one task, on an empty VDN
+    admin.clear(BULK_VDN)
+    admin.skip_to_now()
+    times = runner.play([ob_results_task(BULK_VDN, "merged")], data={"cfg": config})
+    counts = count_calls(admin.new_requests())
+    expect(counts, "create", n, "bulk create of %d" % n)
+    expect(counts, "list", 1, "bulk create of %d: one listing pass" % n)
+    expect(counts, "total", n + 1, "bulk create of %d: nothing else" % n)
+    if len(admin.results(BULK_VDN)) != n:
+        raise CountError("bulk create of %d: the VDN does not hold %d results" % (n, n))
+    row["create"] = {"seconds": times[0]["seconds"], "requests": counts["total"], "creates": counts["create"],
+                     "lists": counts["list"]}
+    admin.clear(BULK_VDN)
+
+    # bulk no-change on N seeded results
+    admin.clear(SEEDED_VDN)
+    admin.seed(SEEDED_VDN, config)
+    samples = []
+    for _dummy in range(repeats):
+        admin.skip_to_now()
+        times = runner.play([ob_results_task(SEEDED_VDN, "replaced")], data={"cfg": config})
+        counts = count_calls(admin.new_requests())
+        expect(counts, "list", pages(n), "bulk no-change on %d: listing pages" % n)
+        expect(counts, "detail", n, "bulk no-change on %d: details" % n)
+        expect(counts, "writes", 0, "bulk no-change on %d: writes" % n)
+        samples.append(times[0]["seconds"])
+    row["bulk"] = {"seconds": statistics.median(samples), "samples": samples, "requests": counts["total"],
+                   "per_result_ms": statistics.median(samples) / n * 1000,
+                   "requests_per_result": counts["total"] / float(n)}
+
+    # looped isales_ob_result, no change, on min(N, loop_items) of them
+    k = min(n, loop_items)
+    admin.skip_to_now()
+    times = runner.play([ob_result_loop_task(SEEDED_VDN)], data={"cfg": config[:k]})
+    counts = count_calls(admin.new_requests())
+    expect(counts, "list", k * pages(n), "loop of %d on %d: listing pages" % (k, n))
+    expect(counts, "detail", k, "loop of %d on %d: details" % (k, n))
+    expect(counts, "writes", 0, "loop of %d on %d: writes" % (k, n))
+    row["loop"] = {"items": k, "seconds": times[0]["seconds"], "requests": counts["total"],
+                   "per_result_ms": times[0]["seconds"] / k * 1000,
+                   "requests_per_result": counts["total"] / float(k)}
+    row["speedup_per_result"] = row["loop"]["per_result_ms"] / row["bulk"]["per_result_ms"]
+    admin.clear(SEEDED_VDN)
+    return row
+
+
+def measure_workers(runner, admin, n, latency, workers):
+    """The bulk no-change run again with another max_workers."""
+    admin.latency(latency)
+    config = make_config(n)
+    admin.clear(SEEDED_VDN)
+    admin.seed(SEEDED_VDN, config)
+    admin.skip_to_now()
+    times = runner.play([ob_results_task(SEEDED_VDN, "replaced", {"max_workers": workers})], data={"cfg": config})
+    counts = count_calls(admin.new_requests())
+    expect(counts, "detail", n, "bulk no-change on %d with max_workers %d" % (n, workers))
+    expect(counts, "writes", 0, "bulk no-change on %d with max_workers %d" % (n, workers))
+    admin.clear(SEEDED_VDN)
+    return {"n": n, "latency_ms": latency, "max_workers": workers, "seconds": times[0]["seconds"],
+            "requests": counts["total"]}
+
+
+def measure_parallel_create(runner, admin, n, latency, write_workers):
+    """The bulk create again, with concurrent writes."""
+    admin.latency(latency)
+    config = make_config(n)
+    admin.clear(BULK_VDN)
+    admin.skip_to_now()
+    times = runner.play([ob_results_task(BULK_VDN, "merged", {"write_workers": write_workers})], data={"cfg": config})
+    counts = count_calls(admin.new_requests())
+    expect(counts, "create", n, "bulk create of %d with write_workers %d" % (n, write_workers))
+    expect(counts, "list", 1, "bulk create of %d with write_workers %d: one listing" % (n, write_workers))
+    admin.clear(BULK_VDN)
+    return {"n": n, "latency_ms": latency, "write_workers": write_workers, "seconds": times[0]["seconds"],
+            "requests": counts["total"]}
+
+
+# ---------------------------------------------------------------- report
+
+def verdict(ok):
+    return "**met**" if ok else "**missed**"
+
+
+def render(data):
+    lines = []
+    add = lines.append
+    overhead = data["overhead"]
+    rows = data["rows"]
+    add("# Benchmarks")
+    add("")
+    add("Generated by `%s` on %s (%s, Python %s, %d CPUs, ansible-core %s) in %.0f minutes. The simulator "
+        "(`tests/simulator/isales_simulator.py`: HTTPS, auth-v2 verified) runs on the same machine; its "
+        "injected latency is added to every API request. Times are Ansible task times (from the start of a task "
+        "to the end of the play), request counts come from the simulator's request log, and every count below "
+        "is asserted by the benchmark." % (data["command"], data["date"], data["platform"], data["python"],
+                                           data["cpus"], data["ansible"], data["seconds"] / 60.0))
+    if data.get("load_before") and data.get("load_after"):
+        add("")
+        add("Load average of the machine (1, 5, 15 min; %d CPUs): %s at the start of the run, %s at its end. "
+            "Wall times on a loaded machine vary from run to run by tens of percent; request counts and CPU "
+            "times much less." % (data["cpus"], "/".join("%.1f" % x for x in data["load_before"]),
+                                "/".join("%.1f" % x for x in data["load_after"])))
+    add("")
+    add("![wall time and requests against the number of results](benchmarks.png)")
+    add("")
+    add("## Targets")
+    add("")
+    key = _row(rows, 1000, 20)
+    add("| target | measured | verdict |")
+    add("|---|---|---|")
+    add("| per-task overhead: no-change `isales_ob_result` / `ansible.builtin.uri` one GET, %d loop items, "
+        "ratio <= %.2f | wall: %.0f ms / %.0f ms per item = **%.2f**; CPU: %.0f ms / %.0f ms per item = %.2f "
+        "| %s |" % (overhead["iterations"], TARGET_RATIO, overhead["module_ms_per_item"], overhead["uri_ms_per_item"],
+                    overhead["ratio"], overhead["module_cpu_ms_per_item"], overhead["uri_cpu_ms_per_item"],
+                    overhead["cpu_ratio"] or 0, verdict(overhead["ratio"] <= TARGET_RATIO)))
+    if key is None:
+        add("| bulk convergence, speedup, bulk create at 1000 results / 20 ms | not measured in this run "
+            "(only N = %s) | n/a |" % ", ".join(str(n) for n in sorted(set(r["n"] for r in rows))))
+    else:
+        add("| bulk convergence: `isales_ob_results`, 1000 existing results, no change, 20 ms latency, default "
+            "max_workers 8: <= %.0f s | **%.2f s** (median of %d: %s) | %s |"
+            % (TARGET_BULK_SECONDS, key["bulk"]["seconds"], len(key["bulk"]["samples"]),
+               ", ".join("%.2f" % x for x in key["bulk"]["samples"]), verdict(key["bulk"]["seconds"] <= TARGET_BULK_SECONDS)))
+        for item in data.get("workers") or []:
+            add("| ... the same with max_workers %d | %.2f s | %s |"
+                % (item["max_workers"], item["seconds"], verdict(item["seconds"] <= TARGET_BULK_SECONDS)))
+        add("| ... and >= %.0fx less wall time per result than looped `isales_ob_result` (loop of %d) "
+            "| %.1f ms vs %.0f ms per result = **%.0fx** | %s |"
+            % (TARGET_SPEEDUP, key["loop"]["items"], key["bulk"]["per_result_ms"], key["loop"]["per_result_ms"],
+               key["speedup_per_result"], verdict(key["speedup_per_result"] >= TARGET_SPEEDUP)))
+        add("| bulk create: 1000 new results in one task: exactly 1000 create calls and one listing pass "
+            "| %d creates, %d listing call, **%d requests** in all, %.1f s | **met** (asserted) |"
+            % (key["create"]["creates"], key["create"]["lists"], key["create"]["requests"], key["create"]["seconds"]))
+    add("")
+    add("## Per-task overhead")
+    add("")
+    add("%d rounds, alternating which goes first, of %d loop items each, latency 0 ms, each task in a playbook of "
+        "its own; the ratios above are of the sums over the rounds. `isales_ob_result` makes 2 requests per item "
+        "(one listing page, one detail), `uri` 1. CPU is "
+        "the user + system time of the whole process tree (ansible-playbook, its worker, the module processes) "
+        "less that of an empty playbook (median %.2f s): it is what the machine's load does not distort."
+        % (overhead["rounds"], overhead["iterations"], statistics.median(overhead["empty_playbook_cpu_seconds"])))
+    add("")
+    add("| round | `isales_ob_result` task (s) | `uri` task (s) | wall ratio | `isales_ob_result` CPU (s) "
+        "| `uri` CPU (s) |")
+    add("|---|---|---|---|---|---|")
+    for number in range(overhead["rounds"]):
+        add("| %d | %.2f | %.2f | %.2f | %.2f | %.2f |" % (
+            number + 1, overhead["module_task_seconds"][number], overhead["uri_task_seconds"][number],
+            overhead["round_ratios"][number], overhead["module_cpu_seconds"][number],
+            overhead["uri_cpu_seconds"][number]))
+    add("")
+    if data.get("breakdown"):
+        add("What a module pays before it sends anything (fresh interpreter with the collection's files on "
+            "PYTHONPATH, median of 7; cumulative):")
+        add("")
+        add("| step | ms |")
+        add("|---|---|")
+        for item in data["breakdown"]:
+            add("| %s | %.0f |" % (item["what"], item["ms"]))
+        add("")
+    add("## Wall time and requests against the number of results")
+    add("")
+    add("`bulk` is one `isales_ob_results` task over all N results (no change, default max_workers 8; median of "
+        "%d runs); `loop` is `isales_ob_result` looped over min(N, 100) of them (25 at N = 5000; no change); "
+        "`create` is one `isales_ob_results` task creating N results on an empty VDN (writes one after the "
+        "other, the default)." % data["repeats"])
+    add("")
+    add("| latency | N | bulk task (s) | bulk ms/result | bulk requests | loop items | loop task (s) "
+        "| loop ms/result | loop requests/result | speedup/result | create task (s) | create requests |")
+    add("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        add("| %g ms | %d | %.2f | %.2f | %d | %d | %.1f | %.0f | %.2f | %.0fx | %.1f | %d |" % (
+            row["latency_ms"], row["n"], row["bulk"]["seconds"], row["bulk"]["per_result_ms"], row["bulk"]["requests"],
+            row["loop"]["items"], row["loop"]["seconds"], row["loop"]["per_result_ms"],
+            row["loop"]["requests_per_result"], row["speedup_per_result"], row["create"]["seconds"],
+            row["create"]["requests"]))
+    add("")
+    add("## Requests per result")
+    add("")
+    add("What a user can plan with (P = ceil(N/50) listing pages; every count asserted):")
+    add("")
+    add("| N | `isales_ob_results`, no change: P + N | per result | `isales_ob_result`, per task: P + 1 "
+        "| `isales_ob_results`, create: 1 + N | per result |")
+    add("|---|---|---|---|---|---|")
+    seen = set()
+    for row in rows:
+        if row["n"] in seen:
+            continue
+        seen.add(row["n"])
+        add("| %d | %d | %.2f | %.0f | %d | %.3f |" % (
+            row["n"], row["bulk"]["requests"], row["bulk"]["requests_per_result"], row["loop"]["requests_per_result"],
+            row["create"]["requests"], row["create"]["requests"] / float(row["n"])))
+    add("")
+    if data.get("parallel_create"):
+        add("## Bulk create with concurrent writes")
+        add("")
+        add("| N | latency | write_workers | task (s) | requests |")
+        add("|---|---|---|---|---|")
+        for item in data["parallel_create"]:
+            add("| %d | %g ms | %d | %.1f | %d |" % (
+                item["n"], item["latency_ms"], item["write_workers"], item["seconds"], item["requests"]))
+        add("")
+    notes = os.path.join(HERE, "NOTES.md")
+    if os.path.exists(notes):
+        with open(notes) as handle:
+            add(handle.read().rstrip())
+        add("")
+    return "\n".join(lines)
+
+
+def _row(rows, n, latency):
+    for row in rows:
+        if row["n"] == n and row["latency_ms"] == latency:
+            return row
+    return None
+
+
+def ansible_version():
+    try:
+        from ansible.release import __version__  # pylint: disable=import-outside-toplevel
+        return __version__
+    except ImportError:
+        return "?"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
+    parser.add_argument("--out-dir", required=True, help="where benchmarks.json and benchmarks.md go")
+    parser.add_argument("--smallest", action="store_true", help="the CI smoke run: N=10 only, few iterations")
+    parser.add_argument("--sizes", type=int, nargs="+", help="numbers of results (default 10 100 1000 5000)")
+    parser.add_argument("--command", default="bash hacking/benchmark.sh", help="shown in the report")
+    parser.add_argument("--log", help="where the ansible-playbook output goes (default OUT_DIR/benchmark.log)")
+    parser.add_argument("--render-only", action="store_true",
+                        help="measure nothing: write OUT_DIR/benchmarks.md again from OUT_DIR/benchmarks.json")
+    args = parser.parse_args(argv)
+    if args.render_only:
+        with open(os.path.join(args.out_dir, "benchmarks.json")) as handle:
+            data = json.load(handle)
+        with open(os.path.join(args.out_dir, "benchmarks.md"), "w") as handle:
+            handle.write(render(data) + "\n")
+        return 0
+    plan = dict(SMALLEST if args.smallest else FULL)
+    if args.sizes:
+        plan["sizes"] = args.sizes
+    for name in ("ISALES_URL", "ISALES_ACCESS_KEY", "ISALES_SECRET_KEY", "ISALES_CA_PATH", "ISALES_SIM_ADMIN"):
+        if not os.environ.get(name):
+            parser.error("$%s is not set: run this through hacking/benchmark.sh" % name)
+    os.makedirs(args.out_dir, exist_ok=True)
+    work_dir = tempfile.mkdtemp(prefix="isales-bench-")
+    log = args.log or os.path.join(args.out_dir, "benchmark.log")
+    open(log, "w").close()
+    admin = Admin(os.environ["ISALES_SIM_ADMIN"], os.environ["ISALES_CA_PATH"])
+    runner = Runner(work_dir, log)
+    data = {"command": args.command + (" --smallest" if args.smallest else ""),
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "platform": platform.platform(terse=True), "python": platform.python_version(),
+            "cpus": os.cpu_count() or 0, "ansible": ansible_version(), "plan": plan, "repeats": plan["repeats"],
+            "rows": [], "load_before": list(os.getloadavg())}
+    started = time.monotonic()
+    try:
+        print("per-task overhead: %d rounds of %d items each ..." % (plan["rounds"], plan["iterations"]), flush=True)
+        data["overhead"] = measure_overhead(runner, admin, plan["iterations"], plan["rounds"])
+        print("  isales_ob_result %.0f ms/item, uri %.0f ms/item: ratio %.2f (CPU: %.0f vs %.0f ms/item)" % (
+            data["overhead"]["module_ms_per_item"], data["overhead"]["uri_ms_per_item"], data["overhead"]["ratio"],
+            data["overhead"]["module_cpu_ms_per_item"], data["overhead"]["uri_cpu_ms_per_item"]), flush=True)
+        data["breakdown"] = breakdown()
+        for latency in plan["latencies"]:
+            for n in plan["sizes"]:
+                loop_items = plan["loop_items_large"] if n >= 5000 else plan["loop_items"]
+                print("latency %g ms, %d results ..." % (latency, n), flush=True)
+                row = measure_size(runner, admin, n, latency, loop_items, plan["repeats"])
+                data["rows"].append(row)
+                print("  bulk no-change %.2f s (%d requests), loop %.0f ms/result (%.1f requests/result), "
+                      "%.0fx per result; create %.1f s: %d creates + %d listing = %d requests" % (
+                          row["bulk"]["seconds"], row["bulk"]["requests"], row["loop"]["per_result_ms"],
+                          row["loop"]["requests_per_result"], row["speedup_per_result"], row["create"]["seconds"],
+                          row["create"]["creates"], row["create"]["lists"], row["create"]["requests"]), flush=True)
+        if not args.smallest and 1000 in plan["sizes"]:
+            data["workers"] = []
+            for workers in (16, 32):
+                print("bulk no-change on 1000 with max_workers %d, 20 ms ..." % workers, flush=True)
+                data["workers"].append(measure_workers(runner, admin, 1000, 20, workers))
+                print("  %.2f s" % data["workers"][-1]["seconds"], flush=True)
+            print("bulk create of 1000 with write_workers 8, 20 ms ...", flush=True)
+            data["parallel_create"] = [measure_parallel_create(runner, admin, 1000, 20, 8)]
+            print("  %.1f s" % data["parallel_create"][-1]["seconds"], flush=True)
+    except CountError as err:
+        print("REQUEST COUNT WRONG: %s" % err, file=sys.stderr)
+        return 1
+    finally:
+        admin.latency(0)
+        shutil.rmtree(work_dir, ignore_errors=True)
+    data["seconds"] = time.monotonic() - started
+    data["load_after"] = list(os.getloadavg())
+    with open(os.path.join(args.out_dir, "benchmarks.json"), "w") as handle:
+        json.dump(data, handle, indent=1)
+    with open(os.path.join(args.out_dir, "benchmarks.md"), "w") as handle:
+        handle.write(render(data) + "\n")
+    print("benchmark done in %.0f s: %s" % (data["seconds"], os.path.join(args.out_dir, "benchmarks.md")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

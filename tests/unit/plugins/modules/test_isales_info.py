@@ -1,0 +1,123 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, huawei.isales contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""isales_ob_result_info and isales_obs_code_info against an in-memory API."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+import responses
+
+from ansible_collections.huawei.isales.plugins.module_utils import client as client_mod
+from ansible_collections.huawei.isales.plugins.modules import isales_ob_result_info, isales_obs_code_info
+from ansible_collections.huawei.isales.tests.unit.plugins.modules.isales_fake import BASE, FakeIsales
+
+SECRET = "unit-secret-info-0123456789"
+VDN = 21
+
+
+@pytest.fixture(autouse=True)
+def no_sleep(monkeypatch):
+    monkeypatch.setattr(client_mod.time, "sleep", lambda seconds: None)
+
+
+@pytest.fixture
+def fake():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        yield FakeIsales(rsps)
+
+
+@pytest.fixture
+def run(run_module):
+    def runner(module, **extra):
+        args = dict(url=BASE, access_key="ak", secret_key=SECRET, vdn_id=VDN)
+        args.update(extra)
+        result, failed = run_module(module.main, args)
+        assert SECRET not in json.dumps(result)
+        return result, failed
+    return runner
+
+
+def test_lists_every_result_with_its_codes(fake, run):
+    ids = fake.seed(VDN, ("Busy", "003", ["00603", "00601"]), ("No answer", None, ["00602"]))
+    result, failed = run(isales_ob_result_info)
+    assert not failed and not result["changed"] and result["total"] == 2
+    assert result["ob_results"] == [
+        {"defId": ids[0], "display_result": "Busy", "result_code": "003", "obs_codes": ["00601", "00603"], "vdn_id": VDN},
+        {"defId": ids[1], "display_result": "No answer", "result_code": None, "obs_codes": ["00602"], "vdn_id": VDN},
+    ]
+    assert result["api_requests"] == 3 and not fake.writes()
+
+
+@pytest.mark.parametrize("filters,expected", [
+    (dict(result_code="003"), ["Busy"]),
+    (dict(display_result="No answer"), ["No answer"]),
+    (dict(display_result="Busy", result_code="004"), []),
+])
+def test_filters_read_only_the_details_kept(fake, run, filters, expected):
+    fake.seed(VDN, ("Busy", "003", ["00603"]), ("No answer", None, ["00602"]))
+    result, failed = run(isales_ob_result_info, **filters)
+    assert not failed and [r["display_result"] for r in result["ob_results"]] == expected
+    assert fake.count("detail") == len(expected) and result["total"] == 2
+
+
+def test_without_obs_codes_only_the_listing_is_read(fake, run):
+    fake.seed(VDN, *[("R%d" % i, None, ["00601"]) for i in range(101)])
+    result, failed = run(isales_ob_result_info, obs_codes=False, max_workers=3)
+    assert not failed and len(result["ob_results"]) == 101 and result["ob_results"][100]["display_result"] == "R100"
+    assert result["ob_results"][0]["obs_codes"] is None
+    assert fake.count("list") == 3 and fake.count("detail") == 0 and result["api_requests"] == 3
+
+
+def test_many_details_concurrently(fake, run):
+    fake.seed(VDN, *[("R%d" % i, "C%d" % i, ["00601", "00602"]) for i in range(60)])
+    result, failed = run(isales_ob_result_info, max_workers=6, _ansible_check_mode=True)
+    assert not failed and len(result["ob_results"]) == 60
+    assert [r["result_code"] for r in result["ob_results"]] == ["C%d" % i for i in range(60)]
+    assert all(r["obs_codes"] == ["00601", "00602"] for r in result["ob_results"])
+    assert fake.count("detail") == 60 and fake.count("list") == 2
+
+
+def test_an_empty_vdn(fake, run):
+    result, failed = run(isales_ob_result_info)
+    assert not failed and result["ob_results"] == [] and result["total"] == 0 and result["api_requests"] == 1
+
+
+def test_a_failing_read_fails_the_task_with_its_call(fake, run):
+    fake.seed(VDN, ("Busy", "003", ["00603"]))
+    fake.fail("detail", status=500, count=10)
+    result, failed = run(isales_ob_result_info, retries=1)
+    assert failed and result["status"] == 500 and "queryObsResultDetail" in result["call"]
+    assert "gave up after 2 tries" in result["msg"]
+
+
+@pytest.mark.parametrize("module,extra,fragment", [
+    (isales_ob_result_info, dict(vdn_id=10000), "vdn_id must be an integer from 1 to 9999"),
+    (isales_ob_result_info, dict(result_code="12345678"), "result_code must be 1 to 7 characters long"),
+    (isales_ob_result_info, dict(display_result=" "), "display_result must not be empty"),
+    (isales_ob_result_info, dict(max_workers=33), "max_workers must be from 1 to 32"),
+    (isales_obs_code_info, dict(vdn_id=0), "vdn_id must be an integer from 1 to 9999"),
+    (isales_obs_code_info, dict(max_workers=0), "max_workers must be from 1 to 32"),
+])
+def test_bad_input_fails_before_any_request(fake, run, module, extra, fragment):
+    result, failed = run(module, **extra)
+    assert failed and fragment in result["msg"] and not fake.calls
+
+
+def test_obs_code_catalogue(fake, run):
+    result, failed = run(isales_obs_code_info)
+    assert not failed and not result["changed"] and result["total"] == 60 and len(result["obs_codes"]) == 60
+    assert result["obs_codes"][0] == {"obs_code": "00601", "description": "Code 0"}
+    assert result["obs_codes"][59]["obs_code"] == "00660"
+    assert result["unknown_obs_codes"] == [] and fake.count("codes") == 2 and result["api_requests"] == 2
+
+
+def test_obs_code_filter_names_the_unknown_codes(fake, run):
+    result, failed = run(isales_obs_code_info, obs_codes=["00660", "00601", "09999", "09999"])
+    assert not failed
+    assert [c["obs_code"] for c in result["obs_codes"]] == ["00601", "00660"]
+    assert result["unknown_obs_codes"] == ["09999"]

@@ -1,0 +1,309 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, huawei.isales contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""isales_ob_results against an in-memory API (HTTP mocked at the requests seam)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+import responses
+
+from ansible_collections.huawei.isales.plugins.module_utils import client as client_mod
+from ansible_collections.huawei.isales.plugins.modules import isales_ob_results
+from ansible_collections.huawei.isales.tests.unit.plugins.modules.isales_fake import BASE, FakeIsales
+
+SECRET = "unit-secret-bulk-0123456789"
+VDN = 12
+
+
+@pytest.fixture(autouse=True)
+def no_sleep(monkeypatch):
+    monkeypatch.setattr(client_mod.time, "sleep", lambda seconds: None)
+
+
+@pytest.fixture
+def fake():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        yield FakeIsales(rsps)
+
+
+@pytest.fixture
+def run(run_module):
+    def runner(config, **extra):
+        args = dict(url=BASE, access_key="ak", secret_key=SECRET, vdn_id=VDN, config=config, max_workers=1)
+        args.update(extra)
+        result, failed = run_module(isales_ob_results.main, args)
+        assert SECRET not in json.dumps(result)
+        return result, failed
+    return runner
+
+
+def entry(text, codes=None, code=None):
+    value = {"display_result": text}
+    if codes is not None:
+        value["obs_codes"] = codes
+    if code is not None:
+        value["result_code"] = code
+    return value
+
+
+def test_merged_creates_what_is_missing_with_one_listing(fake, run):
+    fake.seed(VDN, ("Busy", "003", ["00603"]))
+    result, failed = run([entry("Busy", ["00603"], "003"), entry("No answer", ["00606", "00602", "00602"], "007"),
+                          entry("Rejected", ["00604"])], _ansible_diff=True)
+    assert not failed and result["changed"]
+    assert [c["display_result"] for c in result["created"]] == ["No answer", "Rejected"]
+    assert all(c["defId"] for c in result["created"])
+    assert result["created"][0] == {"defId": result["created"][0]["defId"], "display_result": "No answer",
+                                    "result_code": "007", "obs_codes": ["00602", "00606"]}
+    assert len(result["unchanged"]) == 1 and result["updated"] == [] and result["deleted"] == []
+    assert fake.count("list") == 1 and fake.count("detail") == 1 and fake.count("create") == 2
+    assert result["api_requests"] == 4
+    assert len(result["diff"]) == 2 and result["diff"][0]["before"] == {}
+    assert result["diff"][0]["after"]["obs_codes"] == ["00602", "00606"]
+    assert "No answer" in result["diff"][0]["after_header"]
+    assert fake.state(VDN)["No answer"] == ("007", ["00602", "00606"])
+
+
+def test_second_run_changes_nothing(fake, run):
+    config = [entry("Busy", ["00603"], "003"), entry("Rejected", ["00604"])]
+    run(config)
+    calls = len(fake.calls)
+    result, failed = run(config, _ansible_diff=True)
+    assert not failed and not result["changed"]
+    assert len(result["unchanged"]) == 2 and not result["created"] and result["diff"] == []
+    assert not [c for c in fake.calls[calls:] if c[0] in ("create", "update", "delete")]
+
+
+def test_merged_adds_obs_codes_and_replaced_sets_them(fake, run):
+    fake.seed(VDN, ("Busy", "003", ["00603", "00605"]))
+    result, _failed = run([entry("Busy", ["00607"], "003")], state="merged")
+    assert result["updated"][0]["obs_codes"] == ["00603", "00605", "00607"]
+    result, _failed = run([entry("Busy", ["00607"], "003")], state="replaced")
+    assert result["updated"][0]["obs_codes"] == ["00607"]
+    assert fake.state(VDN)["Busy"] == ("003", ["00607"])
+
+
+def test_merged_without_display_text_keeps_it(fake, run):
+    fake.seed(VDN, ("Busy", "003", ["00603"]))
+    result, failed = run([{"result_code": "003", "obs_codes": ["00604"]}])
+    assert not failed and result["updated"][0]["display_result"] == "Busy"
+    assert fake.state(VDN)["Busy"] == ("003", ["00603", "00604"])
+
+
+def test_merged_cannot_create_without_obs_codes(fake, run):
+    result, failed = run([{"result_code": "003", "display_result": "Busy"}])
+    assert failed and "creating it needs obs_codes" in result["msg"] and not fake.writes()
+
+
+def test_display_text_changes_when_found_by_result_code(fake, run):
+    (def_id,) = fake.seed(VDN, ("Old", "007", ["00602"]))
+    result, failed = run([entry("New", ["00602"], "007")], state="replaced", _ansible_diff=True)
+    assert not failed and result["updated"][0]["defId"] == def_id
+    assert result["diff"][0]["before"]["display_result"] == "Old"
+    assert result["diff"][0]["after"]["display_result"] == "New"
+
+
+def test_overridden_deletes_the_others_first(fake, run):
+    fake.seed(VDN, ("Keep", "001", ["00601"]), ("Gone", "002", ["00602"]), ("Taken", None, ["00603"]))
+    result, failed = run([entry("Keep", ["00601"], "001"), entry("Taken", ["00603"], "003")], state="overridden")
+    assert not failed
+    assert sorted(d["display_result"] for d in result["deleted"]) == ["Gone", "Taken"]
+    assert result["deleted"][0]["obs_codes"] is None  # not read outside diff mode
+    assert [c["display_result"] for c in result["created"]] == ["Taken"]
+    assert [w[0] for w in fake.writes()] == ["delete", "delete", "create"]
+    assert fake.state(VDN) == {"Keep": ("001", ["00601"]), "Taken": ("003", ["00603"])}
+    assert fake.count("detail") == 1
+
+
+def test_overridden_in_diff_mode_shows_the_codes_deleted(fake, run):
+    fake.seed(VDN, ("Gone", "002", ["00602"]))
+    result, failed = run([entry("Keep", ["00601"], "001")], state="overridden", _ansible_diff=True)
+    assert not failed and result["deleted"][0]["obs_codes"] == ["00602"]
+    deleted = [d for d in result["diff"] if d["after"] == {}]
+    assert deleted[0]["before"]["obs_codes"] == ["00602"]
+
+
+def test_check_mode_predicts_and_writes_nothing(fake, run):
+    fake.seed(VDN, ("Gone", "002", ["00602"]), ("Busy", "003", ["00603"]))
+    result, failed = run([entry("Busy", ["00604"], "003"), entry("New", ["00605"])], state="overridden",
+                         _ansible_check_mode=True, _ansible_diff=True)
+    assert not failed and result["changed"]
+    assert result["created"] == [{"defId": None, "display_result": "New", "result_code": None,
+                                  "obs_codes": ["00605"]}]
+    assert [u["obs_codes"] for u in result["updated"]] == [["00604"]]
+    assert [d["display_result"] for d in result["deleted"]] == ["Gone"]
+    assert len(result["diff"]) == 3
+    assert not fake.writes()
+
+
+def test_deleted_removes_the_listed_ones_only(fake, run):
+    fake.seed(VDN, ("A", "001", ["00601"]), ("B", None, ["00602"]), ("C", "003", ["00603"]))
+    result, failed = run([{"result_code": "001"}, entry("B"), entry("Z")], state="deleted")
+    assert not failed and result["changed"]
+    assert sorted(d["display_result"] for d in result["deleted"]) == ["A", "B"]
+    assert list(fake.state(VDN)) == ["C"] and fake.count("detail") == 0
+    result, failed = run([{"result_code": "001"}, entry("B")], state="deleted")
+    assert not failed and not result["changed"]
+
+
+def test_deleted_with_empty_config_needs_delete_all(fake, run):
+    fake.seed(VDN, ("A", "001", ["00601"]))
+    result, failed = run([], state="deleted")
+    assert failed and "delete_all: true" in result["msg"] and not fake.calls
+    result, failed = run([], state="deleted", delete_all=True)
+    assert not failed and result["changed"] and fake.state(VDN) == {}
+
+
+def test_overridden_with_empty_config_needs_delete_all_too(fake, run):
+    fake.seed(VDN, ("A", "001", ["00601"]), ("B", None, ["00602"]))
+    result, failed = run([], state="overridden")
+    assert failed and "state=overridden" in result["msg"] and "delete_all: true" in result["msg"] and not fake.calls
+    result, failed = run([], state="overridden", delete_all=True)
+    assert not failed and len(result["deleted"]) == 2 and fake.state(VDN) == {}
+
+
+@pytest.mark.parametrize("config,state", [([entry("A")], "deleted"), ([], "merged"), ([], "replaced")])
+def test_delete_all_is_refused_elsewhere(fake, run, config, state):
+    result, failed = run(config, state=state, delete_all=True)
+    assert failed and "delete_all: true is only allowed with an empty config" in result["msg"] and not fake.calls
+
+
+@pytest.mark.parametrize("config,state,fragment", [
+    ([entry("A", ["1"]), entry("A", ["2"])], "merged", "config item 1 and config item 2 have the same display_result"),
+    ([entry("A", ["1"], "X"), entry("B", ["2"], "X")], "merged", "have the same result_code 'X'"),
+    ([entry("A")], "replaced", "config item 1: obs_codes must list at least one OBS code when state=replaced"),
+    ([{"obs_codes": ["1"]}], "merged", "config item 1: display_result or result_code is required"),
+    ([{"result_code": "001", "obs_codes": ["1"]}], "overridden", "config item 1: display_result must not be empty"),
+    ([entry("A", ["1"], "12345678")], "merged", "config item 1: result_code must be 1 to 7 characters long"),
+    ([entry("A", ["1", ""])], "merged", "config item 1: obs_codes must not hold empty codes (items 2)"),
+    ([entry("a\tb", ["1"])], "merged", "config item 1: display_result must not contain control characters"),
+])
+def test_bad_config_fails_before_any_request(fake, run, config, state, fragment):
+    result, failed = run(config, state=state)
+    assert failed and fragment in result["msg"], result["msg"]
+    assert not fake.calls
+
+
+@pytest.mark.parametrize("extra,fragment", [
+    (dict(vdn_id=0), "vdn_id must be an integer from 1 to 9999"),
+    (dict(max_workers=0), "max_workers must be from 1 to 32"),
+    (dict(write_workers=33), "write_workers must be from 1 to 32"),
+    (dict(url="nope"), "url must be a base URL"),
+])
+def test_bad_options_fail_before_any_request(fake, run, extra, fragment):
+    result, failed = run([entry("A", ["00601"])], **extra)
+    assert failed and fragment in result["msg"] and not fake.calls
+
+
+def test_a_created_text_may_not_collide_with_an_unmanaged_result(fake, run):
+    fake.seed(VDN, ("Busy", None, ["00603"]))
+    result, failed = run([entry("Busy", ["00603"], "003")])
+    assert failed and "display texts must stay unique" in result["msg"] and "defId" in result["msg"]
+    assert not fake.writes()
+
+
+def test_two_entries_may_not_claim_one_result(fake, run):
+    fake.seed(VDN, ("Busy", "003", ["00603"]))
+    result, failed = run([entry("Other", ["00603"], "003"), entry("Busy", ["00603"])])
+    assert failed and "config item 1 and config item 2 both match the external result" in result["msg"]
+    assert not fake.writes()
+
+
+def test_ambiguous_listing_match_is_refused(fake, run):
+    ids = fake.seed(VDN, ("Twice", None, ["00603"]), ("Twice", None, ["00604"]))
+    result, failed = run([entry("Twice", ["00603"])])
+    assert failed and result["defIds"] == ids and not fake.writes()
+
+
+def test_renames_are_ordered_so_texts_stay_unique(fake, run):
+    a, b = fake.seed(VDN, ("First", "001", ["00601"]), ("Second", "002", ["00602"]))
+    # 002 takes "First", which 001 gives up for "Third": 001 must be renamed first.
+    result, failed = run([entry("First", ["00602"], "002"), entry("Third", ["00601"], "001")], state="replaced")
+    assert not failed
+    assert [w[3]["defId"] for w in fake.writes()] == [a, b]
+    assert fake.state(VDN) == {"First": ("002", ["00602"]), "Third": ("001", ["00601"])}
+
+
+def test_swapped_texts_are_refused(fake, run):
+    fake.seed(VDN, ("First", "001", ["00601"]), ("Second", "002", ["00602"]))
+    result, failed = run([entry("Second", ["00601"], "001"), entry("First", ["00602"], "002")], state="replaced")
+    assert failed and "would have to be exchanged" in result["msg"] and not fake.writes()
+
+
+def test_validate_obs_codes_names_the_unknown_ones(fake, run):
+    result, failed = run([entry("A", ["00601", "09999"]), entry("B", ["08888"])], validate_obs_codes=True)
+    assert failed and "09999" in result["msg"] and "08888" in result["msg"]
+    assert result["unknown_obs_codes"] == ["08888", "09999"]
+    assert fake.count("codes") == 2 and not fake.writes() and fake.count("list") == 0
+
+
+def test_validate_obs_codes_passes_known_ones(fake, run):
+    result, failed = run([entry("A", ["00601"])], validate_obs_codes=True)
+    assert not failed and result["changed"] and fake.count("codes") == 2
+
+
+def test_ambiguous_create_that_happened_is_not_repeated(fake, run):
+    fake.fail("create", status=502, act=True)
+    result, failed = run([entry("A", ["00601"], "001"), entry("B", ["00602"])])
+    assert not failed and result["changed"]
+    assert fake.count("create") == 2 and len(fake.state(VDN)) == 2
+    assert all(c["defId"] for c in result["created"])
+
+
+def test_ambiguous_create_that_did_not_happen_is_tried_again(fake, run):
+    fake.fail("create", status=503, act=False)
+    result, failed = run([entry("A", ["00601"])])
+    assert not failed and fake.count("create") == 2 and list(fake.state(VDN)) == ["A"]
+    assert fake.count("list") == 2  # the one listing pass, and one re-read after the failure
+
+
+def test_ambiguous_delete_that_happened_is_not_repeated(fake, run):
+    fake.seed(VDN, ("A", "001", ["00601"]))
+    fake.fail("delete", status=504, act=True)
+    result, failed = run([{"result_code": "001"}], state="deleted")
+    assert not failed and fake.count("delete") == 1 and fake.state(VDN) == {}
+
+
+def test_a_failure_stops_the_writes_and_reports_what_was_done(fake, run):
+    fake.seed(VDN, ("Gone", "009", ["00609"]))
+    result, failed = run([entry("A", ["00601"]), entry("B", ["09999"]), entry("C", ["00603"])], state="overridden")
+    assert failed and result["changed"]
+    assert result["returnCode"] == "02000007" and "unknown obsCodes: 09999" in result["msg"]
+    assert "created 1, updated 0 and deleted 1" in result["msg"]
+    assert [c["display_result"] for c in result["created"]] == ["A"]
+    assert [d["display_result"] for d in result["deleted"]] == ["Gone"]
+    assert fake.count("create") == 2  # C was not tried
+
+
+def test_pages_and_details_are_read_concurrently(fake, run):
+    items = [("Result %d" % i, "R%d" % i, ["00601"]) for i in range(120)]
+    fake.seed(VDN, *items)
+    config = [entry(t, c, rc) for t, rc, c in items]
+    result, failed = run(config, state="replaced", max_workers=4)
+    assert not failed and not result["changed"] and len(result["unchanged"]) == 120
+    assert fake.count("list") == 3 and fake.count("detail") == 120 and result["api_requests"] == 123
+
+
+def test_concurrent_writes(fake, run):
+    fake.seed(VDN, ("Gone 1", None, ["00601"]), ("Gone 2", None, ["00601"]), ("Up", "U", ["00601"]))
+    config = [entry("New %d" % i, ["00602"]) for i in range(10)] + [entry("Up", ["00603"], "U")]
+    result, failed = run(config, state="overridden", max_workers=4, write_workers=4)
+    assert not failed and len(result["created"]) == 10 and len(result["deleted"]) == 2
+    assert [c["display_result"] for c in result["created"]] == ["New %d" % i for i in range(10)]
+    kinds = [w[0] for w in fake.writes()]
+    assert kinds[:2] == ["delete", "delete"] and kinds[2] == "update" and kinds[3:] == ["create"] * 10
+    assert len(fake.state(VDN)) == 11
+
+
+def test_a_server_that_pages_smaller_is_read_page_after_page(run):
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake = FakeIsales(rsps, page_size_cap=20)
+        fake.seed(VDN, *[("R%d" % i, None, ["00601"]) for i in range(70)])
+        result, failed = run([entry("R%d" % i, ["00601"]) for i in range(70)], max_workers=4)
+        assert not failed and len(result["unchanged"]) == 70
+        assert fake.count("list") == 4 + 1  # page 1, then page after page from 1 again
