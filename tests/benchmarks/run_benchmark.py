@@ -391,8 +391,9 @@ def render(data):
         add("")
         add("Load average of the machine (1, 5, 15 min; %d CPUs): %s at the start of the run, %s at its end. "
             "Wall times on a loaded machine vary from run to run by tens of percent; request counts and CPU "
-            "times much less." % (data["cpus"], "/".join("%.1f" % x for x in data["load_before"]),
-                                "/".join("%.1f" % x for x in data["load_after"])))
+            "times much less." % (data["cpus"],
+                                  "/".join("%.1f" % x for x in data["load_before"]),
+                                  "/".join("%.1f" % x for x in data["load_after"])))
     add("")
     add("![wall time and requests against the number of results](benchmarks.png)")
     add("")
