@@ -281,6 +281,10 @@ _project_files() {
 # (ansible-test's scratch space).
 sync_collection() {
     local want have
+    # test.sh running stages side by side syncs once, before they start: a
+    # re-sync in one stage would delete what another stage generated in the
+    # copy (integration_config.yml, tests/output) while it runs.
+    [[ -z "${ISALES_SYNCED:-}" ]] || return 0
     lock_checkout
     want="$(mktemp)"
     have="$(mktemp)"

@@ -77,9 +77,32 @@ banner() {
     printf '\n%s\n== %s\n%s\n' "$line" "$*" "$line"
 }
 
+# run_lane LOGDIR STAGE_FILE... -- run the stages one after the other, each
+# into LOGDIR/NAME.log; print each whole log when its stage ends (one stage at
+# a time on the terminal, whatever the other lane does) and record
+# "EXIT_STATUS SECONDS" in LOGDIR/NAME.result.
+run_lane() {
+    local logs=$1 file name start rc
+    shift
+    for file in "$@"; do
+        name="$(stage_name "$file")"
+        start="$(now)"
+        rc=0
+        (cd "$REPO_ROOT" && bash -euo pipefail "$file" </dev/null >"$logs/$name.log" 2>&1) || rc=$?
+        printf '%s %s\n' "$rc" "$(elapsed "$start" "$(now)")" >"$logs/$name.result"
+        (
+            flock 9
+            banner "stage $name  (${file#"$REPO_ROOT"/})"
+            cat "$logs/$name.log"
+            printf '== stage %s: %s in %ss\n' "$name" "$( ((rc == 0)) && echo PASS || echo "FAIL($rc)")" \
+                "$(elapsed "$start" "$(now)")"
+        ) 9>"$logs/.terminal.lock"
+    done
+}
+
 main() {
     local -a stages names results seconds
-    local file start rc passed=0 failed=0 i
+    local file start rc secs passed=0 failed=0 i
 
     case "${1:-}" in
         -h | --help) usage; return 0 ;;
@@ -119,13 +142,42 @@ main() {
         return 1
     fi
 
+    # Two lanes side by side: most stages are one busy Python process, so a
+    # second lane uses the second core. The ansible-test stages that work in
+    # the shared copy (sanity, units, integration) stay in one lane, in order;
+    # the matrix, which brings its own copies, goes with them to balance the
+    # lanes. ISALES_JOBS=1 runs every stage one after the other.
+    local jobs="${ISALES_JOBS:-2}" logs="$BUILD_DIR/stage-logs"
+    rm -rf "$logs"
+    mkdir -p "$logs"
+    if ((jobs > 1)); then
+        sync_collection
+        ISALES_SYNCED=1
+        export ISALES_SYNCED
+    fi
+    local -a lane1=() lane2=()
     for file in "${stages[@]}"; do
-        banner "stage $(stage_name "$file")  (${file#"$REPO_ROOT"/})"
-        start="$(now)"
-        rc=0
-        (cd "$REPO_ROOT" && bash -euo pipefail "$file" </dev/null) || rc=$?
+        case "$(stage_name "$file")" in
+            sanity | units | integration | matrix) lane1+=("$file") ;;
+            *) lane2+=("$file") ;;
+        esac
+    done
+    if ((jobs > 1)); then
+        run_lane "$logs" "${lane1[@]}" &
+        local lane_pid=$!
+        run_lane "$logs" "${lane2[@]}" || true
+        wait "$lane_pid" || true
+    else
+        run_lane "$logs" "${stages[@]}" || true
+    fi
+    for file in "${stages[@]}"; do
         names+=("$(stage_name "$file")")
-        seconds+=("$(elapsed "$start" "$(now)")")
+        if [[ -f "$logs/$(stage_name "$file").result" ]]; then
+            read -r rc secs <"$logs/$(stage_name "$file").result"
+        else
+            rc=255 secs=-
+        fi
+        seconds+=("$secs")
         if ((rc == 0)); then
             results+=(PASS)
             passed=$((passed + 1))
@@ -133,7 +185,6 @@ main() {
             results+=("FAIL($rc)")
             failed=$((failed + 1))
         fi
-        printf '== stage %s: %s in %ss\n' "${names[-1]}" "${results[-1]}" "${seconds[-1]}"
     done
 
     banner "summary"
