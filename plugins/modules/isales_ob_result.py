@@ -26,6 +26,8 @@ author:
   - huawei.isales contributors (@huawei-isales)
 extends_documentation_fragment:
   - huawei.isales.connection
+  - huawei.isales.attributes
+  - huawei.isales.attributes.vdn
 attributes:
   check_mode:
     description: Reads the server's state and predicts C(changed) exactly; never writes.
@@ -33,17 +35,7 @@ attributes:
   diff_mode:
     description: Shows the display text, result code and sorted OBS codes before and after.
     support: full
-  action_group:
-    description: Use C(group/huawei.isales.isales) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - huawei.isales.isales
 options:
-  vdn_id:
-    description:
-      - ID of the VDN (tenant), from V(1) to V(9999).
-    type: int
-    required: true
   display_result:
     description:
       - The external result's display text (C(displayResult)).

@@ -22,24 +22,10 @@ author:
   - huawei.isales contributors (@huawei-isales)
 extends_documentation_fragment:
   - huawei.isales.connection
-attributes:
-  check_mode:
-    description: Runs normally in check mode; it only reads.
-    support: full
-  diff_mode:
-    description: It changes nothing, so it has nothing to show.
-    support: N/A
-  action_group:
-    description: Use C(group/huawei.isales.isales) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - huawei.isales.isales
+  - huawei.isales.attributes
+  - huawei.isales.attributes.vdn
+  - huawei.isales.attributes.info_module
 options:
-  vdn_id:
-    description:
-      - ID of the VDN (tenant), from V(1) to V(9999).
-    type: int
-    required: true
   display_result:
     description:
       - Only the results with exactly this display text.

@@ -32,6 +32,8 @@ author:
   - huawei.isales contributors (@huawei-isales)
 extends_documentation_fragment:
   - huawei.isales.connection
+  - huawei.isales.attributes
+  - huawei.isales.attributes.vdn
 attributes:
   check_mode:
     description: Reads the server's state and predicts every write and C(changed) exactly; never writes.
@@ -42,17 +44,7 @@ attributes:
       - With O(state=deleted) and O(state=overridden), the OBS codes of the results deleted are read (and
         shown) only in diff mode.
     support: full
-  action_group:
-    description: Use C(group/huawei.isales.isales) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - huawei.isales.isales
 options:
-  vdn_id:
-    description:
-      - ID of the VDN (tenant), from V(1) to V(9999).
-    type: int
-    required: true
   config:
     description:
       - The external results to manage.

@@ -65,6 +65,28 @@ def documentation(name):
     return yaml.safe_load(import_module(name).DOCUMENTATION)
 
 
+def fragment_documentation(fragment):
+    """The YAML of one of this collection's doc fragments, e.g. huawei.isales.attributes.vdn."""
+    parts = fragment.split(".")
+    assert parts[:2] == ["huawei", "isales"], "%s is not one of this collection's fragments" % fragment
+    module = importlib.import_module("ansible_collections.huawei.isales.plugins.doc_fragments." + parts[2])
+    variable = parts[3].upper() if len(parts) > 3 else "DOCUMENTATION"
+    return yaml.safe_load(getattr(module.ModuleDocFragment, variable))
+
+
+def merged_attributes(name):
+    """A module's attributes as ansible-doc shows them: its own, plus those of the fragments it extends."""
+    doc = documentation(name)
+    fragments = doc.get("extends_documentation_fragment") or []
+    if isinstance(fragments, str):
+        fragments = [fragments]
+    attributes = {}
+    for fragment in fragments:
+        attributes.update(fragment_documentation(fragment).get("attributes") or {})
+    attributes.update(doc.get("attributes") or {})
+    return attributes
+
+
 class _Captured(Exception):
     def __init__(self, kwargs):
         super(_Captured, self).__init__("AnsibleModule() called")
@@ -139,8 +161,7 @@ def test_module_extends_connection_fragment(name):
 
 @pytest.mark.parametrize("name", MODULES)
 def test_module_documents_action_group(name):
-    attributes = documentation(name).get("attributes") or {}
-    action_group = attributes.get("action_group")
+    action_group = merged_attributes(name).get("action_group")
     assert action_group, "%s does not document the action_group attribute" % name
     assert "%s.%s" % (COLLECTION, GROUP) in (action_group.get("membership") or []), (
         "%s: attributes.action_group.membership should list %s.%s" % (name, COLLECTION, GROUP))
