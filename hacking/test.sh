@@ -145,8 +145,9 @@ main() {
     # Two lanes side by side: most stages are one busy Python process, so a
     # second lane uses the second core. The ansible-test stages that work in
     # the shared copy (sanity, units, integration) stay in one lane, in order;
-    # the matrix, which brings its own copies, goes with them to balance the
-    # lanes. ISALES_JOBS=1 runs every stage one after the other.
+    # the benchmark smoke run and the demo join them and the matrix, which
+    # brings its own copies, goes to the other lane, so that the two lanes take
+    # about as long. ISALES_JOBS=1 runs every stage one after the other.
     local jobs="${ISALES_JOBS:-2}" logs="$BUILD_DIR/stage-logs"
     rm -rf "$logs"
     mkdir -p "$logs"
@@ -158,7 +159,7 @@ main() {
     local -a lane1=() lane2=()
     for file in "${stages[@]}"; do
         case "$(stage_name "$file")" in
-            sanity | units | integration | matrix) lane1+=("$file") ;;
+            sanity | units | integration | benchmark-smoke | demo) lane1+=("$file") ;;
             *) lane2+=("$file") ;;
         esac
     done
