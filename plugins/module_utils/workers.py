@@ -16,7 +16,8 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.huawei.isales.plugins.module_utils.client import PAGE_SIZE, IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils.client import PAGE_SIZE, IsalesClient, IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils.common import client_from_module, client_settings, fail_on_error
 
 MAX_WORKERS = 32
 
@@ -161,3 +162,22 @@ def _page(payload, key, path):
     except (TypeError, ValueError):
         total = 0
     return items, total
+
+
+def run_info_module(module, run, problems):
+    """The main() of an info module: fail on problems before any request, else
+    run(params, pool) with a ClientPool of max_workers clients, and exit with
+    its result plus the number of API requests made."""
+    if problems:
+        module.fail_json(msg="; ".join(problems))
+    first = client_from_module(module)
+    settings = client_settings(module)
+    pool = ClientPool(lambda: IsalesClient(**settings), module.params["max_workers"], main=first)
+    try:
+        result = run(module.params, pool)
+    except IsalesError as err:
+        pool.close()
+        fail_on_error(module, err, changed=False, api_requests=pool.requests_made)
+    pool.close()
+    result["api_requests"] = pool.requests_made
+    module.exit_json(**result)

@@ -123,21 +123,14 @@ api_requests:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesClient, IsalesError
-from ansible_collections.huawei.isales.plugins.module_utils.common import (
-    argument_spec,
-    client_from_module,
-    client_settings,
-    connection_problems,
-    fail_on_error,
-)
+from ansible_collections.huawei.isales.plugins.module_utils.common import argument_spec, connection_problems
 from ansible_collections.huawei.isales.plugins.module_utils.ob_result import (
     from_detail,
     validate_fields,
     validate_vdn,
 )
 from ansible_collections.huawei.isales.plugins.module_utils.ob_results import listed_state
-from ansible_collections.huawei.isales.plugins.module_utils.workers import MAX_WORKERS, ClientPool
+from ansible_collections.huawei.isales.plugins.module_utils.workers import MAX_WORKERS, run_info_module
 
 
 def build_module():
@@ -190,20 +183,7 @@ def run(params, pool):
 
 def main():
     module = build_module()
-    problems = connection_problems(module.params) + validate_info(module.params)
-    if problems:
-        module.fail_json(msg="; ".join(problems))
-    first = client_from_module(module)
-    settings = client_settings(module)
-    pool = ClientPool(lambda: IsalesClient(**settings), module.params["max_workers"], main=first)
-    try:
-        result = run(module.params, pool)
-    except IsalesError as err:
-        pool.close()
-        fail_on_error(module, err, changed=False, api_requests=pool.requests_made)
-    pool.close()
-    result["api_requests"] = pool.requests_made
-    module.exit_json(**result)
+    run_info_module(module, run, connection_problems(module.params) + validate_info(module.params))
 
 
 if __name__ == "__main__":
