@@ -30,12 +30,18 @@ CONNECTION_ARGUMENT_SPEC = dict(
     retries=dict(type="int", default=3, fallback=(env_fallback, ["ISALES_RETRIES"])),
 )
 
+# Every module works on one VDN; mirrored by the doc fragment huawei.isales.attributes.vdn.
+VDN_ARGUMENT_SPEC = dict(
+    vdn_id=dict(type="int", required=True),
+)
+
 MAX_RETRIES = 10
 
 
 def argument_spec(**module_options):
-    """The connection options plus a module's own."""
+    """The connection options and vdn_id, plus a module's own."""
     spec = dict((key, dict(value)) for key, value in CONNECTION_ARGUMENT_SPEC.items())
+    spec.update((key, dict(value)) for key, value in VDN_ARGUMENT_SPEC.items())
     spec.update(module_options)
     return spec
 

@@ -192,7 +192,6 @@ from ansible_collections.huawei.isales.plugins.module_utils.ob_result import (
 def build_module():
     return AnsibleModule(
         argument_spec=argument_spec(
-            vdn_id=dict(type="int", required=True),
             display_result=dict(type="str", required=True),
             obs_codes=dict(type="list", elements="str"),
             result_code=dict(type="str"),

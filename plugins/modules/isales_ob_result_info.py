@@ -136,7 +136,6 @@ from ansible_collections.huawei.isales.plugins.module_utils.workers import MAX_W
 def build_module():
     return AnsibleModule(
         argument_spec=argument_spec(
-            vdn_id=dict(type="int", required=True),
             display_result=dict(type="str"),
             result_code=dict(type="str"),
             obs_codes=dict(type="bool", default=True),

@@ -259,7 +259,6 @@ from ansible_collections.huawei.isales.plugins.module_utils.workers import Clien
 def build_module():
     return AnsibleModule(
         argument_spec=argument_spec(
-            vdn_id=dict(type="int", required=True),
             config=dict(type="list", elements="dict", default=[], options=dict(
                 display_result=dict(type="str"),
                 obs_codes=dict(type="list", elements="str"),

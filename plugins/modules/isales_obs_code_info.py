@@ -111,7 +111,6 @@ from ansible_collections.huawei.isales.plugins.module_utils.workers import MAX_W
 def build_module():
     return AnsibleModule(
         argument_spec=argument_spec(
-            vdn_id=dict(type="int", required=True),
             obs_codes=dict(type="list", elements="str"),
             max_workers=dict(type="int", default=8),
         ),
