@@ -60,6 +60,26 @@ options:
       - If not set, the value of the E(ISALES_RETRIES) environment variable is used.
     type: int
     default: 3
+  signed_headers:
+    description:
+      - The request headers that the auth-v2 signature covers, besides the signature's own fields.
+      - The vendor's documents disagree on this. The vendor's demo signer signs V(host) only (the default);
+        the vendor's request samples of the same auth-v2 family sign V(content-length), V(content-type) and
+        V(host). A server that recomputes the signature over the names the request declares accepts both;
+        a server that insists on one set answers HTTP 401 to the others.
+      - Names are V(host), V(content-type) and V(content-length), case-insensitive, in any order, each counted
+        once. V(host) must be in the list.
+        V(content-length) is the length of the exact body bytes (V(0), sent explicitly, for a request
+        without a body); V(content-type) is the exact C(Content-Type) sent.
+      - M(huawei.isales.isales_server_info) with O(huawei.isales.isales_server_info#module:probe_signing=true)
+        tells which of these the server accepts.
+      - If not set, the value of the E(ISALES_SIGNED_HEADERS) environment variable is used, names separated
+        by commas, for example V(content-length,content-type,host). An empty E(ISALES_SIGNED_HEADERS) counts
+        as not set.
+    type: list
+    elements: str
+    default: [host]
+    version_added: 1.1.0
 requirements:
   - requests
 notes:

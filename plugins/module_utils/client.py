@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import email.utils
 import json
 import random
 import time
@@ -38,6 +39,14 @@ PAGE_SIZE = 50
 API_PREFIX = "/rest/isales/v1/openapi/campaigns"
 CONTENT_TYPE = "application/json; charset=UTF-8"
 USER_AGENT = "huawei.isales-ansible-collection"
+
+# The headers a request may sign ("dialects" of auth-v2), as the vendor writes their names.
+# host is always signed; the others are the exact values sent.
+SIGNABLE_HEADERS = ("content-length", "content-type", "host")
+DEFAULT_SIGNED_HEADERS = ("host",)
+# The dialects the vendor documents, in the order a probe tries them.
+DIALECTS = (("host",), ("content-type", "host"), ("content-length", "content-type", "host"))
+_SENT_NAMES = {"host": "Host", "content-type": "Content-Type", "content-length": "Content-Length"}
 
 # The vendor's error table (createObResult; the other calls use the same family).
 ERROR_CODES = {
@@ -83,7 +92,7 @@ class IsalesError(Exception):
     """One failure of one call, with everything an operator needs and no secret."""
 
     def __init__(self, msg, kind, call=None, status=None, return_code=None,
-                 return_desc=None, attempts=None, sent=None):
+                 return_desc=None, attempts=None, sent=None, reason=None):
         super(IsalesError, self).__init__(msg)
         self.msg = msg
         self.kind = kind
@@ -94,6 +103,11 @@ class IsalesError(Exception):
         self.attempts = attempts
         # True: the request reached the server; None: it may have.
         self.sent = sent
+        # The transport's own short reason (TLS, connection), without our advice around it.
+        self.reason = reason
+        # From the Date header of a 401: the server's clock and how far it is from ours.
+        self.server_time = None
+        self.clock_skew_seconds = None
 
     @property
     def meaning(self):
@@ -124,7 +138,8 @@ class IsalesError(Exception):
         result = dict(msg=self.msg, error_kind=self.kind)
         for key, value in (("call", self.call), ("status", self.status),
                            ("returnCode", self.return_code), ("returnDesc", self.return_desc),
-                           ("meaning", self.meaning), ("attempts", self.attempts)):
+                           ("meaning", self.meaning), ("attempts", self.attempts),
+                           ("server_time", self.server_time), ("clock_skew_seconds", self.clock_skew_seconds)):
             if value is not None:
                 result[key] = value
         return result
@@ -183,6 +198,68 @@ def check_url(url):
     return None
 
 
+def _header_names(names):
+    """The names of a signed_headers value, trimmed and lower-case, blanks dropped.
+
+    A value of blanks only (an empty ISALES_SIGNED_HEADERS, as an AWX credential
+    injects when its field is left empty) counts as not set: the default.
+    """
+    given = [str(name).strip().lower() for name in (DEFAULT_SIGNED_HEADERS if names is None else names)]
+    if given and not any(given):
+        return list(DEFAULT_SIGNED_HEADERS)
+    return [name for name in given if name]
+
+
+def signed_headers_problem(names):
+    """A message naming the option when names is not a valid signed_headers list, or None."""
+    given = _header_names(names)
+    unknown = sorted(set(name for name in given if name not in SIGNABLE_HEADERS))
+    if unknown:
+        return ("signed_headers may only name %s; got %s"
+                % (", ".join(SIGNABLE_HEADERS), ", ".join(repr(name) for name in unknown)))
+    if "host" not in given:
+        return ("signed_headers must include host (it is always signed), got [%s]"
+                % ", ".join(given))
+    return None
+
+
+def normalize_signed_headers(names):
+    """The signed header names as the vendor writes them: lower-case, sorted, each once."""
+    return tuple(sorted(set(_header_names(names))))
+
+
+def headers_to_sign(names, host, body_bytes):
+    """{lower-case name: the exact value sent} for the signed headers of one request.
+
+    content-length is the length of the exact body bytes (0 without a body);
+    content-type is the Content-Type sent.
+    """
+    values = {"host": host, "content-type": CONTENT_TYPE,
+              "content-length": str(len(body_bytes) if body_bytes is not None else 0)}
+    return dict((name, values[name]) for name in names)
+
+
+def server_time(date_header):
+    """An aware UTC datetime from an HTTP Date header (RFC 7231), or None."""
+    if not date_header:
+        return None
+    try:
+        moment = email.utils.parsedate_to_datetime(str(date_header))
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment.astimezone(datetime.timezone.utc)
+
+
+def suggested_dialect(names):
+    """The signed_headers to try after a 401 with names: the three-header dialect, or host alone."""
+    suggestion = DIALECTS[-1] if tuple(names) != DIALECTS[-1] else DIALECTS[0]
+    return "[%s]" % ", ".join(suggestion)
+
+
 def encode_query(query):
     """The query string as sent. The server decodes it before checking the signature."""
     return "&".join(
@@ -196,7 +273,7 @@ class IsalesClient(object):
 
     def __init__(self, url, access_key, secret_key, validate_certs=True, ca_path=None,
                  timeout=30, retries=3, session=None, clock=None, sleep=time.sleep,
-                 backoff=0.5):
+                 backoff=0.5, signed_headers=DEFAULT_SIGNED_HEADERS):
         if requests is None:
             raise IsalesError("the requests Python library is required", KIND_CONFIG)
         problem = check_url(url)
@@ -208,6 +285,10 @@ class IsalesClient(object):
         self.host = host_header(url)
         self.access_key = access_key
         self._secret_key = secret_key
+        problem = signed_headers_problem(signed_headers)
+        if problem:
+            raise IsalesError(problem, KIND_CONFIG)
+        self.signed_headers = normalize_signed_headers(signed_headers)
         self.timeout = timeout
         self.retries = max(0, int(retries))
         self.backoff = backoff
@@ -236,6 +317,9 @@ class IsalesClient(object):
         self.requests_made = 0
         self.last_return_code = None
         self.last_return_desc = None
+        # What the last answer told about the server: its HTTP status, its clock
+        # (Date header) and this host's clock when the answer came, and the latency.
+        self.last_exchange = None
 
     # -- low level -----------------------------------------------------------
 
@@ -245,25 +329,30 @@ class IsalesClient(object):
     def _describe(self, method, path):
         return "%s %s" % (method, path)
 
-    def _send_once(self, method, path, query=None, body=None):
-        """One signed request. Returns the parsed JSON object; raises IsalesError."""
+    def _send_once(self, method, path, query=None, body=None, signed_headers=None):
+        """One signed request. Returns the parsed JSON object; raises IsalesError.
+
+        signed_headers overrides the client's dialect for this request (a probe).
+        """
         call = self._describe(method, path)
         body_text = None
         if body is not None:
             body_text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        data = body_text.encode("utf-8") if body_text is not None else None
+        names = self.signed_headers if signed_headers is None else normalize_signed_headers(signed_headers)
+        signed = headers_to_sign(names, self.host, data)
         signed_at = self.clock()
-        headers = {"Host": self.host}
-        authorization = signer.authorization(
+        headers = {"Host": self.host, "Content-Type": CONTENT_TYPE, "Accept": "application/json"}
+        # A signed header is sent with exactly the signed value (Content-Length: 0 included).
+        headers.update((_SENT_NAMES[name], value) for name, value in signed.items())
+        headers["Authorization"] = signer.authorization(
             self.access_key, self._secret_key, method, path, query=query,
-            headers={"host": self.host}, body=body_text, timestamp=signed_at)
-        headers["Authorization"] = authorization
-        headers["Content-Type"] = CONTENT_TYPE
-        headers["Accept"] = "application/json"
+            headers=signed, body=body_text, timestamp=signed_at)
         url = self.base + quote(path, safe="/-._~")
         if query:
             url += "?" + encode_query(query)
-        data = body_text.encode("utf-8") if body_text is not None else None
         self.requests_made += 1
+        started = time.monotonic()
         try:
             response = self.session.request(
                 method, url, data=data, headers=headers, timeout=self.timeout,
@@ -272,19 +361,55 @@ class IsalesClient(object):
             raise IsalesError(
                 "TLS verification of %s failed for %s: %s. If the server's certificate is "
                 "issued by a private CA, give that CA's bundle in ca_path (or ISALES_CA_PATH)."
-                % (self.base, call, _short(exc)), KIND_TLS, call=call, sent=False)
+                % (self.base, call, _short(exc)), KIND_TLS, call=call, sent=False, reason=_short(exc))
         except requests.exceptions.ConnectTimeout as exc:
             raise IsalesError("connecting to %s timed out after %ss for %s"
-                              % (self.base, self.timeout, call), KIND_TIMEOUT, call=call, sent=False)
+                              % (self.base, self.timeout, call), KIND_TIMEOUT, call=call, sent=False,
+                              reason="connect timeout after %ss" % self.timeout)
         except requests.exceptions.Timeout as exc:
             raise IsalesError("no answer from %s within the timeout of %ss for %s"
-                              % (self.base, self.timeout, call), KIND_TIMEOUT, call=call)
+                              % (self.base, self.timeout, call), KIND_TIMEOUT, call=call,
+                              reason="no answer within %ss" % self.timeout)
         except requests.exceptions.ConnectionError as exc:
             raise IsalesError("connection to %s failed for %s: %s" % (self.base, call, _short(exc)),
-                              KIND_CONNECTION, call=call)
+                              KIND_CONNECTION, call=call, reason=_short(exc))
         except requests.exceptions.RequestException as exc:
             raise IsalesError("request %s failed: %s" % (call, _short(exc)), KIND_CONNECTION, call=call)
+        self.last_exchange = dict(
+            status=response.status_code,
+            latency_ms=round((time.monotonic() - started) * 1000.0, 1),
+            server_time=server_time(response.headers.get("Date")),
+            local_time=self.clock(),
+            signed_headers=names,
+        )
         return self._parse(response, call, signed_at)
+
+    def clock_skew(self):
+        """Seconds the server's clock (Date of the last answer) is ahead of this host's, or None."""
+        exchange = self.last_exchange
+        if not exchange or exchange["server_time"] is None:
+            return None
+        return int(round((exchange["server_time"] - exchange["local_time"]).total_seconds()))
+
+    def _rejected_signature(self, call, status, code, desc, signed_at):
+        """The IsalesError of a 401: the three likely causes, with the clocks when the answer tells."""
+        clock = "this request was signed at %s UTC" % signer.format_timestamp(signed_at)
+        skew = self.clock_skew()
+        if skew is not None:
+            clock += "; the server's clock said %s UTC, %d s %s" % (
+                signer.format_timestamp(self.last_exchange["server_time"]), abs(skew),
+                "ahead" if skew >= 0 else "behind")
+        msg = ("the server rejected the request signature (HTTP 401%s) for %s. Likely causes: a wrong access_key "
+               "or secret_key; a clock difference of more than 15 minutes between this host and the server (%s); "
+               "or the server may expect other signed headers than %s — try signed_headers: %s (env "
+               "ISALES_SIGNED_HEADERS), or run huawei.isales.isales_server_info with probe_signing: true."
+               % (": %s" % desc if desc else "", call, clock, ";".join(self.last_exchange["signed_headers"]),
+                  suggested_dialect(self.last_exchange["signed_headers"])))
+        err = IsalesError(msg, KIND_AUTH, call=call, status=status, return_code=code, return_desc=desc, sent=True)
+        if skew is not None:
+            err.server_time = signer.format_timestamp(self.last_exchange["server_time"])
+            err.clock_skew_seconds = skew
+        return err
 
     def _parse(self, response, call, signed_at):
         status = response.status_code
@@ -301,12 +426,7 @@ class IsalesClient(object):
             desc = payload.get("returnDesc", payload.get("resultDesc"))
             code = None if code is None else str(code)
         if status == 401:
-            raise IsalesError(
-                "the server rejected the request signature (HTTP 401%s) for %s. Likely causes: a wrong "
-                "access_key or secret_key, or a clock difference of more than 15 minutes between this "
-                "host and the server (this request was signed at %s UTC)."
-                % (": %s" % desc if desc else "", call, signer.format_timestamp(signed_at)),
-                KIND_AUTH, call=call, status=status, return_code=code, return_desc=desc, sent=True)
+            raise self._rejected_signature(call, status, code, desc, signed_at)
         if status < 200 or status >= 300:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             msg = "HTTP %d from the server for %s" % (status, call)
@@ -335,13 +455,13 @@ class IsalesClient(object):
                 KIND_API, call=call, status=status, return_code=code, return_desc=desc, sent=True)
         return payload
 
-    def read(self, method, path, query=None):
+    def read(self, method, path, query=None, signed_headers=None):
         """A read, retried on transient failures up to self.retries times."""
         attempt = 0
         while True:
             attempt += 1
             try:
-                return self._send_once(method, path, query=query)
+                return self._send_once(method, path, query=query, signed_headers=signed_headers)
             except IsalesError as err:
                 if not err.retryable or attempt > self.retries:
                     if attempt > 1:

@@ -14,10 +14,12 @@ __metaclass__ = type
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.huawei.isales.plugins.module_utils.client import (
+    DEFAULT_SIGNED_HEADERS,
     REQUESTS_IMPORT_ERROR,
     IsalesClient,
     IsalesError,
     check_url,
+    signed_headers_problem,
 )
 
 CONNECTION_ARGUMENT_SPEC = dict(
@@ -28,6 +30,8 @@ CONNECTION_ARGUMENT_SPEC = dict(
     ca_path=dict(type="path", fallback=(env_fallback, ["ISALES_CA_PATH"])),
     timeout=dict(type="int", default=30, fallback=(env_fallback, ["ISALES_TIMEOUT"])),
     retries=dict(type="int", default=3, fallback=(env_fallback, ["ISALES_RETRIES"])),
+    signed_headers=dict(type="list", elements="str", default=list(DEFAULT_SIGNED_HEADERS),
+                        fallback=(env_fallback, ["ISALES_SIGNED_HEADERS"])),
 )
 
 # Every module works on one VDN; mirrored by the doc fragment huawei.isales.attributes.vdn.
@@ -62,6 +66,9 @@ def connection_problems(params):
     retries = params.get("retries")
     if retries is not None and not 0 <= retries <= MAX_RETRIES:
         problems.append("retries must be from 0 to %d, got %d" % (MAX_RETRIES, retries))
+    headers_problem = signed_headers_problem(params.get("signed_headers"))
+    if headers_problem:
+        problems.append(headers_problem)
     return problems
 
 
@@ -82,6 +89,7 @@ def client_settings(module, **overrides):
         ca_path=params["ca_path"],
         timeout=params["timeout"],
         retries=params["retries"],
+        signed_headers=params["signed_headers"],
     )
     settings.update(overrides)
     return settings

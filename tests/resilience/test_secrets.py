@@ -84,10 +84,12 @@ def test_no_secret_in_any_output(fresh, secret, tmp_path, mode, debug):
     # The play went where it should: the paths were really taken.
     assert results["created"]["changed"] and results["updated"]["changed"]
     assert results["deleted"]["changed"] == (mode != "check")  # check mode created nothing to delete
+    assert results["server_info"]["auth"] == "accepted" and len(results["server_info"]["probes"]) == 3
     if mode == "diff":
         assert "+++ after" in run.output, "diff mode showed no diff"
     else:
         assert results["wrong_key"]["failed"] and results["wrong_key"]["error_kind"] == "auth"
+        assert results["server_info_wrong_key"]["accepted_signed_headers"] == []
         assert results["bad_input"]["failed"]
         for option in ("vdn_id", "display_result", "result_code", "obs_codes"):
             assert option in results["bad_input"]["msg"]

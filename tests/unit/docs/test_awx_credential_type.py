@@ -31,7 +31,8 @@ NAME = "CC-iSales AK/SK"
 CA_FILE = "/runner/env/tmpXYZ"
 
 # Which credential input feeds which connection option, and how.
-INPUT_FOR_OPTION = {"url": "url", "access_key": "access_key", "secret_key": "secret_key", "ca_path": "ca_cert"}
+INPUT_FOR_OPTION = {"url": "url", "access_key": "access_key", "secret_key": "secret_key", "ca_path": "ca_cert",
+                    "signed_headers": "signed_headers"}
 
 
 class _Loader(yaml.SafeLoader):
@@ -85,7 +86,7 @@ def playbook_task():
 
 
 def test_fields_have_what_the_controller_needs():
-    assert set(FIELDS) == {"url", "access_key", "secret_key", "ca_cert"}
+    assert set(FIELDS) == {"url", "access_key", "secret_key", "ca_cert", "signed_headers"}
     for field in INPUTS["fields"]:
         assert field["type"] == "string", field["id"]
         assert field.get("label"), "%s has no label" % field["id"]
@@ -95,7 +96,7 @@ def test_fields_have_what_the_controller_needs():
 
 def test_secret_flags():
     assert FIELDS["secret_key"].get("secret") is True
-    for field_id in ("url", "access_key", "ca_cert"):
+    for field_id in ("url", "access_key", "ca_cert", "signed_headers"):
         assert FIELDS[field_id].get("secret", False) is False, field_id
     assert FIELDS["ca_cert"].get("multiline") is True
 
@@ -144,7 +145,7 @@ def test_ca_bundle_is_a_file_whose_path_is_injected():
 def test_templates_only_use_known_inputs():
     templates = list(INJECTORS["env"].values()) + list(INJECTORS["file"].values())
     for template in templates:
-        render(template, url="u", access_key="a", secret_key="s", ca_cert="c")  # StrictUndefined raises
+        render(template, url="u", access_key="a", secret_key="s", ca_cert="c", signed_headers="host")  # StrictUndefined raises
 
 
 def test_playbook_creates_the_same_type():
@@ -189,3 +190,36 @@ def test_empty_ca_path_means_public_cas(monkeypatch):
     client = IsalesClient(params["url"], params["access_key"], params["secret_key"], ca_path=params["ca_path"])
     assert client.verify, "an empty ca_path must keep TLS verification on, with the public CAs"
     assert client.verify != "", "an empty ca_path must not be used as a CA bundle path"
+
+
+def validated_connection(monkeypatch, **env):
+    """The connection options as a module would see them with only these environment variables set."""
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+    monkeypatch.setenv("ISALES_URL", "https://isales.example.com:28443")
+    monkeypatch.setenv("ISALES_ACCESS_KEY", "AK1")
+    monkeypatch.setenv("ISALES_SECRET_KEY", "SK1")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    result = ArgumentSpecValidator(CONNECTION_ARGUMENT_SPEC).validate({})
+    assert not result.error_messages
+    return result.validated_parameters
+
+
+@pytest.mark.parametrize("field,expected", [
+    ("content-length,content-type,host", ("content-length", "content-type", "host")),
+    ("Host, Content-Type", ("content-type", "host")),
+    ("", ("host",)),
+])
+def test_signed_headers_field_reaches_the_client(monkeypatch, field, expected):
+    """The optional "Signed headers" field injects ISALES_SIGNED_HEADERS; left empty, the default (host)."""
+    from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesClient, signed_headers_problem
+
+    assert FIELDS["signed_headers"]["type"] == "string" and "signed_headers" not in INPUTS["required"]
+    injected = render(INJECTORS["env"][env_var("signed_headers")], signed_headers=field)
+    assert injected == field
+    params = validated_connection(monkeypatch, ISALES_SIGNED_HEADERS=injected)
+    assert signed_headers_problem(params["signed_headers"]) is None
+    client = IsalesClient(params["url"], params["access_key"], params["secret_key"],
+                          signed_headers=params["signed_headers"])
+    assert client.signed_headers == expected

@@ -44,21 +44,33 @@ def module_args(args):
 
 @pytest.fixture
 def run_module(monkeypatch):
-    """run_module(main, args) -> (result dict, failed bool)."""
+    """run_module(main, args) -> (result dict, failed bool); module.warn() messages in result["warnings"]."""
+
+    warnings = []
+
+    def warn(self, warning):
+        warnings.append(warning)
+
+    def finish(kwargs):
+        if warnings:
+            kwargs["warnings"] = list(warnings)
+        del warnings[:]
+        return kwargs
 
     def exit_json(self, **kwargs):
         kwargs.setdefault("changed", False)
-        raise ModuleExit(kwargs, False)
+        raise ModuleExit(finish(kwargs), False)
 
     def fail_json(self, msg, **kwargs):
         kwargs["msg"] = msg
         kwargs["failed"] = True
-        raise ModuleExit(kwargs, True)
+        raise ModuleExit(finish(kwargs), True)
 
+    monkeypatch.setattr(basic.AnsibleModule, "warn", warn)
     monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
     monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
     for name in ("ISALES_URL", "ISALES_ACCESS_KEY", "ISALES_SECRET_KEY", "ISALES_CA_PATH", "ISALES_VALIDATE_CERTS",
-                 "ISALES_TIMEOUT", "ISALES_RETRIES"):
+                 "ISALES_TIMEOUT", "ISALES_RETRIES", "ISALES_SIGNED_HEADERS"):
         monkeypatch.delenv(name, raising=False)
 
     def runner(main, args):
