@@ -20,6 +20,7 @@ __metaclass__ = type
 import argparse
 import collections
 import datetime
+import email.utils
 import hashlib
 import hmac
 import http.server
@@ -69,7 +70,9 @@ ERR_TOO_MANY = "02000011"
 
 CALLS = ("obs_codes", "list", "detail", "create", "update", "delete")
 READ_ONLY_CALLS = frozenset(("obs_codes", "list", "detail"))
-FAULT_KINDS = ("status", "reset_before", "reset_after", "slow", "html", "empty", "truncated", "rate_limit")
+FAULT_KINDS = ("status", "reset_before", "reset_after", "slow", "html", "empty", "truncated", "rate_limit",
+               "late", "rewrite")
+FAULT_FIELDS = frozenset(("call", "kind", "count", "act", "status", "delay", "retry_after", "set", "unset"))
 
 # operation name in the URL -> (call, HTTP method, takes a {defId} segment)
 OPERATIONS = {
@@ -137,20 +140,59 @@ def _first_values(headers):
     return out
 
 
-def verify(method, path, query_pairs, headers, body, authorization, secrets, now, max_skew=MAX_SKEW_SECONDS):
+def _authorization_fields(authorization):
+    """(access key, timestamp, signedHeaders, signature) of an auth-v2 value, or None."""
+    scheme, _sep, rest = (authorization or "").partition("/")
+    if scheme != "auth-v2" or not rest:
+        return None
+    fields = rest.rsplit("/", 3)
+    if len(fields) != 4 or not all(fields):
+        return None
+    return fields
+
+
+def declared_signed_headers(authorization):
+    """The signedHeaders field exactly as an Authorization value declares it; None when missing or malformed."""
+    fields = _authorization_fields(authorization)
+    if fields is None or not all(fields[2].split(";")):
+        return None
+    return fields[2]
+
+
+def parse_signed_names(value):
+    """The sorted, lower-case, distinct header names of a list or of a comma-separated text.
+
+    For --require-signed and the require_signed config key; None stays None (no strict mode).
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        raise ValueError("require_signed must be a list of header names or null")
+    names = sorted(set(name.strip().lower() for name in value))
+    if not names or not all(names):
+        raise ValueError("require_signed must not hold empty names")
+    if any(";" in name or "/" in name for name in names):
+        raise ValueError("require_signed: header names cannot hold ; or /")
+    if "host" not in names:
+        raise ValueError("require_signed must include host (the signature always covers it)")
+    return names
+
+
+def verify(method, path, query_pairs, headers, body, authorization, secrets, now, max_skew=MAX_SKEW_SECONDS,
+           required=None):
     """Check one request's auth-v2 Authorization header.
 
     headers: all request headers (dict or HTTPMessage); the signed ones are taken from here.
     secrets: {access key: secret key}.  now: the server clock, epoch seconds.
+    required: None, or the sorted lower-case names the signed-header set must be exactly (strict mode).
     Returns "ok", or the reason for the rejection.
     """
     if not authorization:
         return "missing authorization"
-    scheme, _sep, rest = authorization.partition("/")
-    if scheme != "auth-v2" or not rest:
-        return "malformed authorization"
-    fields = rest.rsplit("/", 3)
-    if len(fields) != 4 or not all(fields):
+    fields = _authorization_fields(authorization)
+    if fields is None:
         return "malformed authorization"
     access_key, stamp, signed_names, given = fields
     secret = secrets.get(access_key)
@@ -160,6 +202,8 @@ def verify(method, path, query_pairs, headers, body, authorization, secrets, now
     if not all(names):
         return "malformed authorization"
     lowered = [name.lower() for name in names]
+    if required is not None and set(lowered) != set(required):
+        return "signed headers must be %s" % ";".join(sorted(required))
     if "host" not in lowered:
         return "host not signed"
     moment = stamp_seconds(stamp)
@@ -381,8 +425,19 @@ class Store:
         result.obs = codes
         result.map_ids = [str(next(self._map_ids)) for _code in codes]
 
-    def _insert(self, vdn, vdn_id, display, code, obs):
-        result = _Result(str(next(self._def_ids)), vdn_id, display, code)
+    def _taken(self, def_id):
+        """Whether some VDN holds a result with this defId."""
+        return any(def_id in vdn.results for vdn in self._vdns.values())
+
+    def _next_def_id(self, reserved=()):
+        """The next counter defId that no result holds (a seeded defId may look like one)."""
+        while True:
+            def_id = str(next(self._def_ids))
+            if def_id not in reserved and not self._taken(def_id):
+                return def_id
+
+    def _insert(self, vdn, vdn_id, display, code, obs, def_id=None, reserved=()):
+        result = _Result(def_id or self._next_def_id(reserved), vdn_id, display, code)
         self._set_obs(result, obs)
         vdn.results[result.def_id] = result
         if code:
@@ -423,11 +478,13 @@ class Store:
                 "defId": result.def_id, "displayResult": result.display, "vdnId": vdn_id,
                 "resultCode": result.code, "resultMapList": maps})
 
-    def create(self, vdn_id, body):
+    def create(self, vdn_id, body, trim=False):
+        """trim: strip the displayResult before storing it (the trim_display config key)."""
         data = _json_object(body)
         display = _check_display(data.get("displayResult"))
+        display = display.strip() if trim else display
         code = _check_result_code(data.get("resultCode"))
-        with self.lock:
+        with self.lock:   # the resultCode check and the insert are one step: no race can pass both
             vdn = self._get(vdn_id)
             if code and code in vdn.codes:
                 raise _Rejected(ERR_PARAM, "resultCode %s already exists" % code)
@@ -436,10 +493,11 @@ class Store:
             result = self._insert(self._get_or_add(vdn_id), vdn_id, display, code, obs)
             return _success("createObResult", defId=result.def_id)
 
-    def update(self, vdn_id, body):
+    def update(self, vdn_id, body, trim=False):
         data = _json_object(body)
         def_id = _check_def_id(data.get("defId"))
         display = _check_display(data.get("displayResult"))
+        display = display.strip() if trim else display
         code = _given_result_code(data.get("resultCode"))
         obs = _check_obs_codes(data.get("obsCodes"))
         with self.lock:
@@ -467,27 +525,24 @@ class Store:
     # --- admin
 
     def seed(self, vdn_id, items):
-        """Add results without the API's validation; returns their defIds."""
-        rows = []
-        for index, item in enumerate(items):
-            if not isinstance(item, dict):
-                raise ValueError("results[%d] must be an object" % index)
-            display = item.get("displayResult")
-            code = item.get("resultCode") or ""
-            obs = item.get("obsCodes") or []
-            if not isinstance(display, str) or not isinstance(code, str):
-                raise ValueError("results[%d]: displayResult and resultCode must be strings" % index)
-            if not isinstance(obs, list) or not all(isinstance(c, str) for c in obs):
-                raise ValueError("results[%d]: obsCodes must be a list of strings" % index)
-            rows.append((display, code, list(dict.fromkeys(obs))))
+        """Add results without the API's validation; returns their defIds.
+
+        An item may bring its own defId (any non-empty string), used instead of the counter.
+        """
+        rows = [_seed_row(index, item) for index, item in enumerate(items)]
         with self.lock:
-            vdn = self._get_or_add(vdn_id)
-            seen = set(vdn.codes)
+            seen = set(self._get(vdn_id).codes)
+            given = set()
             for index, row in enumerate(rows):
                 if row[1] and row[1] in seen:
                     raise ValueError("results[%d]: resultCode %s already exists" % (index, row[1]))
                 seen.add(row[1])
-            return [self._insert(vdn, vdn_id, *row).def_id for row in rows]
+                if row[3] is not None and (row[3] in given or self._taken(row[3])):
+                    raise ValueError("results[%d]: defId %s already exists" % (index, row[3]))
+                if row[3] is not None:
+                    given.add(row[3])
+            vdn = self._get_or_add(vdn_id)
+            return [self._insert(vdn, vdn_id, *row, reserved=given).def_id for row in rows]
 
     def dump(self, vdn_id=None):
         with self.lock:
@@ -521,6 +576,23 @@ class Store:
         return len(catalogue)
 
 
+def _seed_row(index, item):
+    """(displayResult, resultCode, obsCodes, defId or None) of one admin seeding item."""
+    if not isinstance(item, dict):
+        raise ValueError("results[%d] must be an object" % index)
+    display = item.get("displayResult")
+    code = item.get("resultCode") or ""
+    obs = item.get("obsCodes") or []
+    def_id = item.get("defId")
+    if not isinstance(display, str) or not isinstance(code, str):
+        raise ValueError("results[%d]: displayResult and resultCode must be strings" % index)
+    if not isinstance(obs, list) or not all(isinstance(c, str) for c in obs):
+        raise ValueError("results[%d]: obsCodes must be a list of strings" % index)
+    if def_id is not None and (not isinstance(def_id, str) or not def_id):
+        raise ValueError("results[%d]: defId must be a non-empty string" % index)
+    return display, code, list(dict.fromkeys(obs)), def_id
+
+
 class RequestLog:
     """The API request log, in memory and optionally appended to a JSON-lines file."""
 
@@ -534,6 +606,14 @@ class RequestLog:
         with self._lock:
             record["seq"] = next(self._seq)
             self._records.append(record)
+            if self._file is not None:
+                self._file.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+                self._file.flush()
+
+    def amend(self, record, changes):
+        """Update a logged record in place (a late write is done); the log file gets it again, same seq."""
+        with self._lock:
+            record.update(changes)
             if self._file is not None:
                 self._file.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
                 self._file.flush()
@@ -559,7 +639,7 @@ def normalize_fault(rule):
     """A fault rule with every field filled in; ValueError when it makes no sense."""
     if not isinstance(rule, dict):
         raise ValueError("a fault rule must be an object")
-    unknown = set(rule) - {"call", "kind", "count", "act", "status", "delay", "retry_after"}
+    unknown = set(rule) - FAULT_FIELDS
     if unknown:
         raise ValueError("unknown fault fields: %s" % ", ".join(sorted(unknown)))
     call = rule.get("call", "any")
@@ -570,15 +650,40 @@ def normalize_fault(rule):
         raise ValueError("fault kind must be one of %s" % ", ".join(FAULT_KINDS))
     out = {"call": call, "kind": kind}
     out["count"] = _number(rule, "count", 1, integer=True, minimum=1)
-    act = rule.get("act", kind == "reset_after")
+    act = rule.get("act", kind in ("reset_after", "late", "rewrite"))
     if not isinstance(act, bool):
         raise ValueError("fault act must be true or false")
     out["act"] = act
-    out["status"] = _number(rule, "status", {"status": 503, "rate_limit": 429}.get(kind, 200), integer=True, minimum=100)
+    out["status"] = _number(rule, "status", {"status": 503, "rate_limit": 429, "late": 504}.get(kind, 200),
+                            integer=True, minimum=100)
     if out["status"] > 599:
         raise ValueError("fault status must be 100..599")
-    out["delay"] = _number(rule, "delay", 5.0 if kind == "slow" else 0, minimum=0)
+    out["delay"] = _number(rule, "delay", 5.0 if kind in ("slow", "late") else 0, minimum=0)
     out["retry_after"] = _number(rule, "retry_after", 1 if kind == "rate_limit" else None, integer=True, minimum=0)
+    if kind == "rewrite":
+        out["set"], out["unset"] = _rewrite_fields(rule)
+    elif "set" in rule or "unset" in rule:
+        raise ValueError("fault set and unset are only allowed with kind rewrite")
+    return out
+
+
+def _rewrite_fields(rule):
+    """(set, unset) of a rewrite rule: an object of top-level fields, a list of top-level keys."""
+    changes = rule.get("set", {})
+    removals = rule.get("unset", [])
+    if not isinstance(changes, dict):
+        raise ValueError("fault set must be an object")
+    if not isinstance(removals, list) or not all(isinstance(key, str) for key in removals):
+        raise ValueError("fault unset must be a list of strings")
+    return dict(changes), list(removals)
+
+
+def rewritten(payload, fault):
+    """A copy of a JSON answer with the rule's set fields replaced or added and its unset keys removed."""
+    out = dict(payload)
+    out.update(fault["set"])
+    for key in fault["unset"]:
+        out.pop(key, None)
     return out
 
 
@@ -666,13 +771,29 @@ class _Route:
 
 
 def route(path):
-    if not path.startswith(API_PREFIX):
+    """The _Route of an API path (without any --path-prefix); None routes nowhere."""
+    if not path or not path.startswith(API_PREFIX):
         return _Route()
     parts = path[len(API_PREFIX):].split("/")
     known = OPERATIONS.get(parts[-1])
     if known is None or len(parts) != (3 if known[2] else 2):
         return _Route()
     return _Route(known[0], parts[0], parts[1] if known[2] else None, known[1])
+
+
+class ApiRequest:
+    """What the answer of an API request depends on, kept apart from the handler (a late write outlives it)."""
+
+    __slots__ = ("method", "path", "api_path", "pairs", "body", "content_type", "auth")
+
+    def __init__(self, method, path, api_path, pairs, body, content_type):
+        self.method = method
+        self.path = path              # the raw path as received, --path-prefix included
+        self.api_path = api_path      # without the prefix; None when the prefix is missing
+        self.pairs = pairs
+        self.body = body
+        self.content_type = content_type or ""
+        self.auth = None
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -683,6 +804,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):  # pylint: disable=arguments-differ
         """Quiet: the request log is under /__sim/requests."""
+
+    def date_time_string(self, timestamp=None):
+        """The Date header of every answer: the simulator's clock (real time + offset), IMF-fixdate."""
+        return email.utils.formatdate(self.sim.now() if timestamp is None else timestamp, usegmt=True)
 
     def do_GET(self):  # pylint: disable=invalid-name
         self._dispatch()
@@ -759,24 +884,27 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(sim.config["latency_ms"] / 1000.0)
         pairs = parse_qsl(query, keep_blank_values=True)
         body = raw.decode("utf-8", "replace") if raw else None
-        target = route(path)
-        auth = verify(self.command, path, pairs, self.headers, body,
-                      self.headers.get("Authorization"), sim.secrets, sim.now())
+        authorization = self.headers.get("Authorization")
+        request = ApiRequest(self.command, path, sim.api_path(path), pairs, body, self.headers.get("Content-Type"))
+        target = route(request.api_path)
+        request.auth = verify(self.command, path, pairs, self.headers, body, authorization, sim.secrets, sim.now(),
+                              required=sim.config["require_signed"])
         fault = None
         if target.call != "unknown" and self.command == target.method:
             fault = sim.faults.take(target.call)
         kind = fault["kind"] if fault else None
-        if fault and fault["delay"]:
+        if fault and fault["delay"] and kind != "late":
             time.sleep(fault["delay"])
-        perform = fault is None or kind == "slow" or fault["act"]
+        perform = fault is None or kind == "slow" or (fault["act"] and kind != "late")
         status, payload, extra = 0, None, ()
-        if perform or (kind == "truncated" and target.call in READ_ONLY_CALLS):
-            status, payload, extra = self._real_answer(path, target, auth, pairs, body)
+        if perform or (kind in ("truncated", "rewrite") and target.call in READ_ONLY_CALLS):
+            status, payload, extra = sim.perform(request, target)
             perform = True
         record = {
             "time": started, "method": self.command, "path": path, "query": dict(reversed(pairs)),
             "vdn_id": _vdn_for_log(target.vdn), "call": target.call, "def_id": target.def_id,
-            "auth": auth, "fault": kind, "performed": perform,
+            "auth": request.auth, "signed_headers": declared_signed_headers(authorization),
+            "fault": kind, "performed": perform or (kind == "late" and fault["act"]),
             "returnCode": payload.get("returnCode") if payload else None,
             "body": body if body is not None else "",
         }
@@ -791,13 +919,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         record["status"] = sent
         record["duration_ms"] = round((time.time() - started) * 1000.0, 3)
         sim.log.add(record)
+        if kind == "late" and fault["act"]:
+            sim.perform_later(fault["delay"], request, target, record)
         self._respond(fault, sent, payload, extra, target)
 
     def _respond(self, fault, status, payload, extra, target):
         kind = fault["kind"] if fault else None
         if kind in ("reset_before", "reset_after"):
             self._reset()
-        elif kind in ("status", "html", "rate_limit"):
+        elif kind in ("status", "html", "rate_limit", "late"):
             retry = fault["retry_after"]
             self._send(status, _gateway_page(status), HTML_TYPE, (("Retry-After", str(retry)),) if retry is not None else ())
         elif kind == "empty":
@@ -805,35 +935,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         elif kind == "truncated":
             text = _json_bytes(payload or _success(CALL_OPERATIONS[target.call])).decode("utf-8")
             self._send(status, text[:len(text) // 2].encode("utf-8"), JSON_TYPE)
+        elif kind == "rewrite":
+            self._send_json(status, rewritten(payload or _success(CALL_OPERATIONS[target.call]), fault), extra)
         else:
             self._send_json(status, payload, extra)
-
-    def _real_answer(self, path, target, auth, pairs, body):
-        """(HTTP status, JSON answer, extra headers) of the request, doing what it asks."""
-        if not path.startswith("/rest/"):
-            return 404, answer("404", "no such resource: %s" % path), ()
-        if auth != "ok":
-            return 401, answer("401", auth), ()
-        if target.call == "unknown":
-            return 404, answer("404", "no such resource: %s" % path), ()
-        if self.command != target.method:
-            return 405, answer("405", "method %s not allowed" % self.command), (("Allow", target.method),)
-        if target.method == "POST" and not (self.headers.get("Content-Type") or "").lower().startswith("application/json"):
-            return 415, answer("415", "Content-Type must be application/json"), ()
-        vdn_id = parse_vdn(target.vdn)
-        if vdn_id is None:
-            return 200, answer(ERR_VALUE, "vdnId must be 1..9999"), ()
-        store = self.sim.store
-        try:
-            if target.call in ("obs_codes", "list"):
-                payload = getattr(store, target.call)(vdn_id, pairs)
-            elif target.call in ("detail", "delete"):
-                payload = getattr(store, target.call)(vdn_id, target.def_id)
-            else:
-                payload = getattr(store, target.call)(vdn_id, body)
-        except _Rejected as exc:
-            payload = answer(exc.code, exc.desc)
-        return 200, payload, ()
 
     # --- the admin API
 
@@ -911,8 +1016,14 @@ class Simulator:
     def __init__(self, args, secret_key):
         self.args = args
         self.secrets = {args.access_key: secret_key}
-        self.start_config = {"latency_ms": args.latency_ms, "clock_offset_minutes": args.clock_offset_minutes}
+        self.prefix = check_path_prefix(args.path_prefix)
+        self.start_config = {
+            "latency_ms": args.latency_ms, "clock_offset_minutes": args.clock_offset_minutes,
+            "clock_offset_seconds": args.clock_offset_seconds, "require_signed": parse_signed_names(args.require_signed),
+            "total_count": args.total_count, "trim_display": args.trim_display,
+        }
         self.config = dict(self.start_config)
+        self._generation = 0   # counts resets; a pending late write of an older generation is dropped
         self.store = Store(args.default_obs_codes)
         self.faults = Faults()
         if args.faults:
@@ -942,8 +1053,64 @@ class Simulator:
         }
 
     def now(self):
-        """The server clock: real time plus the configured offset."""
-        return time.time() + self.config["clock_offset_minutes"] * 60.0
+        """The server clock: real time plus the configured offsets (minutes and seconds add up)."""
+        return time.time() + self.config["clock_offset_minutes"] * 60.0 + self.config["clock_offset_seconds"]
+
+    def api_path(self, path):
+        """The raw path without --path-prefix, for routing; None when the path lacks the prefix."""
+        if not self.prefix:
+            return path
+        return path[len(self.prefix):] if path.startswith(self.prefix + "/") else None
+
+    def perform(self, request, target):
+        """(HTTP status, JSON answer, extra headers) of an API request, doing what it asks."""
+        if request.api_path is None or not request.api_path.startswith("/rest/"):
+            return 404, answer("404", "no such resource: %s" % request.path), ()
+        if request.auth != "ok":
+            return 401, answer("401", request.auth), ()
+        if target.call == "unknown":
+            return 404, answer("404", "no such resource: %s" % request.path), ()
+        if request.method != target.method:
+            return 405, answer("405", "method %s not allowed" % request.method), (("Allow", target.method),)
+        if target.method == "POST" and not request.content_type.lower().startswith("application/json"):
+            return 415, answer("415", "Content-Type must be application/json"), ()
+        vdn_id = parse_vdn(target.vdn)
+        if vdn_id is None:
+            return 200, answer(ERR_VALUE, "vdnId must be 1..9999"), ()
+        try:
+            payload = self._call(target, vdn_id, request)
+        except _Rejected as exc:
+            payload = answer(exc.code, exc.desc)
+        return 200, payload, ()
+
+    def _call(self, target, vdn_id, request):
+        """The Store call of a routed, authenticated request, with the config keys that change answers."""
+        store = self.store
+        if target.call in ("detail", "delete"):
+            return getattr(store, target.call)(vdn_id, target.def_id)
+        if target.call in ("create", "update"):
+            return getattr(store, target.call)(vdn_id, request.body, trim=self.config["trim_display"])
+        payload = getattr(store, target.call)(vdn_id, request.pairs)
+        if self.config["total_count"] is not None:
+            payload["totalCount"] = self.config["total_count"]   # the page itself stays real
+        return payload
+
+    def perform_later(self, delay, request, target, record):
+        """A late fault: do the request after delay seconds, then fill in its log record."""
+        generation = self._generation
+
+        def write():
+            if generation != self._generation:
+                return
+            _status, payload, _extra = self.perform(request, target)
+            changes = {"returnCode": payload.get("returnCode")}
+            if target.call == "create" and payload.get("defId"):
+                changes["def_id"] = payload["defId"]
+            self.log.amend(record, changes)
+
+        timer = threading.Timer(delay, write)
+        timer.daemon = True
+        timer.start()
 
     def admin_handlers(self):
         return self._admin
@@ -965,6 +1132,7 @@ class Simulator:
         return 200, {"status": "shutting down"}
 
     def _reset(self, _params, _data):
+        self._generation += 1
         self.store.clear()
         self.faults.clear()
         self.log.clear()
@@ -1017,12 +1185,7 @@ class Simulator:
         unknown = set(data) - set(self.config)
         if unknown:
             raise ValueError("unknown config keys: %s" % ", ".join(sorted(unknown)))
-        for key, value in data.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValueError("%s must be a number" % key)
-            if key == "latency_ms" and value < 0:
-                raise ValueError("latency_ms must be 0 or more")
-        self.config.update(data)
+        self.config.update({key: check_config(key, value) for key, value in data.items()})
         return 200, dict(self.config)
 
     def _get_faults(self, _params, _data):
@@ -1065,7 +1228,7 @@ class Simulator:
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self._on_signal)
         info = {
-            "url": "https://localhost:%d" % port, "port": port, "pid": os.getpid(), "ca_path": ca_path,
+            "url": "https://localhost:%d%s" % (port, self.prefix), "port": port, "pid": os.getpid(), "ca_path": ca_path,
             "access_key": args.access_key, "admin_url": "https://localhost:%d%s" % (port, ADMIN_PREFIX),
         }
         _write_atomically(info_path, (json.dumps(info, indent=2) + "\n").encode("utf-8"))
@@ -1086,6 +1249,39 @@ class Simulator:
             self.log.close()
             print("isales simulator: stopped (%s)" % (self._stop_reason or "interrupted"), flush=True)
         return 0
+
+
+def check_config(key, value):
+    """The value of one runtime config key, checked (and normalized); ValueError when it makes no sense."""
+    if key == "require_signed":
+        if isinstance(value, str):
+            raise ValueError("require_signed must be a list of header names or null")
+        return parse_signed_names(value)
+    if key == "trim_display":
+        if not isinstance(value, bool):
+            raise ValueError("trim_display must be true or false")
+        return value
+    if key == "total_count":
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise ValueError("total_count must be an integer, 0 or more, or null")
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("%s must be a number" % key)
+    if key == "latency_ms" and value < 0:
+        raise ValueError("latency_ms must be 0 or more")
+    return value
+
+
+def check_path_prefix(prefix):
+    """--path-prefix: "" or a raw path like /gw or /my%20gw (no query, no trailing /, not /__sim)."""
+    prefix = prefix or ""
+    if not prefix:
+        return ""
+    if not prefix.startswith("/") or prefix.endswith("/") or any(c in prefix for c in "?# ") \
+            or prefix == ADMIN_PREFIX or prefix.startswith(ADMIN_PREFIX + "/"):
+        raise ValueError("--path-prefix must look like /gw or /my%20gw: a leading /, no trailing /, no ?, # or space, "
+                         "not under " + ADMIN_PREFIX)
+    return prefix
 
 
 def _admin_object(data):
@@ -1135,14 +1331,30 @@ def parse_args(argv=None):
     parser.add_argument("--lifetime", type=float, default=3600, help="seconds until the server exits by itself (0: never)")
     parser.add_argument("--latency-ms", type=float, default=0, help="delay added to every API request")
     parser.add_argument("--clock-offset-minutes", type=float, default=0, help="server clock = now + this")
+    parser.add_argument("--clock-offset-seconds", type=float, default=0,
+                        help="added to the server clock too (with --clock-offset-minutes)")
+    parser.add_argument("--require-signed", metavar="NAMES",
+                        help="strict mode: the signed headers must be exactly these (comma-separated, e.g. "
+                             "content-length,content-type,host)")
+    parser.add_argument("--total-count", type=int, metavar="N",
+                        help="every list / OBS code answer reports this totalCount (the pages stay real)")
+    parser.add_argument("--trim-display", action="store_true",
+                        help="strip leading/trailing whitespace of displayResult on create and update")
+    parser.add_argument("--path-prefix", default="", metavar="PREFIX",
+                        help="API paths start with this raw prefix (e.g. /my%%20gw); the admin API does not")
     parser.add_argument("--faults", help="fault rules: a JSON list (or {\"faults\": [...]}) or a file holding one")
     parser.add_argument("--log-file", help="append every API request record to this JSON-lines file")
     parser.add_argument("--default-obs-codes", type=int, default=60, help="size of the default OBS code catalogue")
     parser.add_argument("--self-signed", action="store_true",
                         help="serve a certificate NOT signed by the CA in ca.pem (TLS failure tests)")
     args = parser.parse_args(argv)
-    if args.default_obs_codes < 0 or args.latency_ms < 0:
-        parser.error("--default-obs-codes and --latency-ms must not be negative")
+    if args.default_obs_codes < 0 or args.latency_ms < 0 or (args.total_count or 0) < 0:
+        parser.error("--default-obs-codes, --latency-ms and --total-count must not be negative")
+    try:
+        parse_signed_names(args.require_signed)
+        check_path_prefix(args.path_prefix)
+    except ValueError as exc:
+        parser.error(str(exc))
     return args, parser
 
 

@@ -16,15 +16,18 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import email.utils
 import http.client
 import importlib
 import json
 import os
+import re
 import signal
 import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from urllib.parse import urlencode
 
@@ -35,6 +38,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(HERE))
 SIMULATOR = os.path.join(HERE, "isales_simulator.py")
 VECTORS = os.path.join(COLLECTION_ROOT, "tests", "unit", "plugins", "module_utils", "fixtures", "auth-v2-vectors.json")
+HEADER_VECTORS = os.path.join(os.path.dirname(VECTORS), "auth-v2-vectors-signed-headers.json")
 SECRET = "sim-secret-Zq7+/x9"
 ACCESS_KEY = "sim-ak"
 API = "/rest/isales/v1/openapi/campaigns/"
@@ -64,6 +68,8 @@ signer = _load_signer()
 
 with open(VECTORS, encoding="utf-8") as _handle:
     VECTOR_LIST = json.load(_handle)["vectors"]
+with open(HEADER_VECTORS, encoding="utf-8") as _handle:
+    HEADER_VECTOR_LIST = json.load(_handle)["vectors"]
 
 
 # ---------------------------------------------------------------- a running simulator
@@ -93,6 +99,8 @@ class Running:
             self.info = json.load(handle)
         self.url = self.info["url"]
         self.host = "localhost:%d" % self.info["port"]
+        self.origin = "https://" + self.host
+        self.prefix = self.url[len(self.origin):]   # --path-prefix, as sent on the wire
         self.ca = self.info["ca_path"]
         self.session = requests.Session()
         self.session.trust_env = False   # REQUESTS_CA_BUNDLE would override verify=
@@ -107,9 +115,10 @@ class Running:
         return self.proc.wait(15)
 
     def api(self, method, rel, query=None, body=None, secret=SECRET, access_key=ACCESS_KEY, signed=None,
-            send_host=None, send_body=None, timestamp=None, content_type=JSON_CT, timeout=10):
+            send_host=None, send_body=None, timestamp=None, content_type=JSON_CT, timeout=10,
+            send_headers=None, session=None, prefix=None):
         """A request signed with the collection's signer; signed/send_* allow lying about what is sent."""
-        path = API + rel
+        path = (self.prefix if prefix is None else prefix) + API + rel
         if body is not None and not isinstance(body, str):
             body = json.dumps(body, ensure_ascii=False)
         auth = signer.authorization(access_key, secret, method, path, query=query,
@@ -118,10 +127,11 @@ class Running:
         headers = {"Authorization": auth, "Content-Type": content_type}
         if send_host:
             headers["Host"] = send_host
+        headers.update(send_headers or {})
         data = body if send_body is None else send_body
-        url = self.url + path + ("?" + urlencode(query) if query else "")
-        return self.session.request(method, url, headers=headers, data=data.encode("utf-8") if data is not None else None,
-                                    verify=self.ca, timeout=timeout)
+        url = self.origin + path + ("?" + urlencode(query) if query else "")
+        return (session or self.session).request(method, url, headers=headers, verify=self.ca, timeout=timeout,
+                                                 data=data.encode("utf-8") if data is not None else None)
 
     def admin(self, method, name, payload=None, params=None, expect=200):
         resp = self.session.request(method, self.info["admin_url"] + "/" + name, params=params,
@@ -625,7 +635,8 @@ def test_fault_matching_order_and_count(server):
 
 def test_admin_api(server):
     assert server.admin("GET", "health")["status"] == "ok"
-    assert server.admin("GET", "config") == {"latency_ms": 0, "clock_offset_minutes": 0}
+    assert server.admin("GET", "config") == {"latency_ms": 0, "clock_offset_minutes": 0, "clock_offset_seconds": 0,
+                                             "require_signed": None, "total_count": None, "trim_display": False}
     server.admin("POST", "config", {"latency_ms": 150})
     started = time.monotonic()
     vendor(server.api("GET", "12/queryOBSResults", query={"pageSize": "5", "pageNum": "1"}))
@@ -641,7 +652,8 @@ def test_admin_api(server):
 
     log = server.requests_log()
     assert [r["seq"] for r in log] == sorted(r["seq"] for r in log)
-    keys = {"seq", "time", "method", "path", "query", "vdn_id", "call", "status", "returnCode", "fault", "auth", "body"}
+    keys = {"seq", "time", "method", "path", "query", "vdn_id", "call", "status", "returnCode", "fault", "auth", "body",
+            "signed_headers"}
     assert keys <= set(log[-1])
     assert log[-1]["vdn_id"] == 13 and log[-1]["call"] == "create" and json.loads(log[-1]["body"])["obsCodes"] == ["00601"]
     assert server.requests_log(since=log[-2]["seq"]) == [log[-1]]
@@ -681,6 +693,329 @@ def test_secret_never_written(server):
         with open(cmdline, "rb") as handle:
             texts.append(handle.read().decode("utf-8", "replace"))
     assert not any(SECRET in text for text in texts)
+
+
+# ---------------------------------------------------------------- signed-header dialects
+
+THREE = ("content-length", "content-type", "host")
+TWO = ("content-type", "host")
+STRICT_REASON = "signed headers must be content-length;content-type;host"
+
+
+def dialect_api(server, method, rel, names, body=None, signed_length=None, send_length=True, **kwargs):
+    """A request signing `names` (of content-length, content-type, host) over the header values really sent.
+
+    Content-Length is sent explicitly (0 without a body) unless send_length is false;
+    signed_length signs another Content-Length than the one sent.
+    """
+    text = json.dumps(body, ensure_ascii=False) if body is not None else None
+    length = str(len(text.encode("utf-8"))) if text is not None else "0"
+    values = {"host": server.host, "content-type": JSON_CT, "content-length": signed_length or length}
+    return server.api(method, rel, body=text, signed=dict((name, values[name]) for name in names),
+                      send_headers={"Content-Length": length} if send_length else None, **kwargs)
+
+
+@pytest.mark.parametrize("vector", HEADER_VECTOR_LIST, ids=[v["name"] for v in HEADER_VECTOR_LIST])
+def test_verifier_accepts_every_signed_header_vector(vector):
+    method, path, pairs, headers, body, authorization = _vector_inputs(vector)
+    now = sim.stamp_seconds(vector["timestamp"])
+    secrets = {vector["access_key"]: vector["secret_key"]}
+
+    def check(values=headers, **kwargs):
+        return sim.verify(method, path, pairs, values, body, authorization, secrets, now, **kwargs)
+
+    assert check() == "ok"
+    assert sim.declared_signed_headers(authorization) == ";".join(sorted(headers))
+    for name in headers:   # every signed value counts
+        changed = dict(headers)
+        changed[name] += "0"
+        assert check(changed) == "signature mismatch", name
+    assert check(dict((k, v) for k, v in headers.items() if k != "content-type")) == "signed header not present: content-type"
+    assert check(required=sorted(headers)) == "ok"
+    assert check(required=["host"]) == "signed headers must be host"
+
+
+@pytest.mark.parametrize("names", [THREE, TWO], ids=["three-headers", "two-headers"])
+def test_signed_header_dialects_are_accepted(server, names):
+    vendor(dialect_api(server, "GET", "12/queryOBSResults", names, query={"pageSize": "5", "pageNum": "1"}))
+    body = {"resultCode": "d1", "displayResult": "Nicht erreichbar – später", "obsCodes": ["00601"]}
+    def_id = vendor(dialect_api(server, "POST", "12/createObResult", names, body=body))["defId"]
+    update = {"defId": def_id, "displayResult": "7: No answer", "obsCodes": ["00602"]}
+    vendor(dialect_api(server, "POST", "12/updateObResult", names, body=update))
+    assert vendor(dialect_api(server, "GET", "12/%s/queryObsResultDetail" % def_id, names))["obResult"]["displayResult"] == "7: No answer"
+    vendor(dialect_api(server, "DELETE", "12/%s/deleteObsResult" % def_id, names))
+    assert server.results(12) == []
+    log = server.requests_log()
+    assert [r["call"] for r in log] == ["list", "create", "update", "detail", "delete"]
+    assert [(r["auth"], r["signed_headers"]) for r in log] == [("ok", ";".join(names))] * 5
+
+
+def test_signed_content_length_must_be_sent_and_match(server):
+    query = {"pageSize": "5", "pageNum": "1"}
+    resp = dialect_api(server, "GET", "12/queryOBSResults", THREE, query=query, send_length=False)
+    assert resp.status_code == 401 and resp.json()["returnDesc"] == "signed header not present: content-length"
+    body = {"displayResult": "Busy", "obsCodes": ["00601"]}
+    resp = dialect_api(server, "POST", "12/createObResult", THREE, body=body, signed_length=str(len(json.dumps(body)) + 1))
+    assert resp.status_code == 401 and resp.json()["returnDesc"] == "signature mismatch"
+    assert server.results(12) == []
+    # signed_headers is null without an Authorization, or with one that cannot be parsed
+    list_url = server.url + API + "12/queryOBSResults?pageSize=1&pageNum=1"
+    server.session.get(list_url, verify=server.ca)
+    server.session.get(list_url, headers={"Authorization": "auth-v2/sim-ak/2023-11-14T22:13:20Z/host;;x/abc"}, verify=server.ca)
+    log = server.requests_log()
+    assert [(r["auth"], r["signed_headers"]) for r in log] == [
+        ("signed header not present: content-length", "content-length;content-type;host"),
+        ("signature mismatch", "content-length;content-type;host"),
+        ("missing authorization", None),
+        ("malformed authorization", None),
+    ]
+
+
+def test_strict_mode_requires_exactly_the_configured_signed_headers(server):
+    config = server.admin("POST", "config", {"require_signed": ["Host", "content-type", "CONTENT-LENGTH", "host"]})
+    assert config["require_signed"] == server.admin("GET", "config")["require_signed"] == list(THREE)
+    body = {"displayResult": "Strict", "obsCodes": ["00601"]}
+    refused = [
+        dialect_api(server, "POST", "12/createObResult", ("host",), body=body),
+        dialect_api(server, "POST", "12/createObResult", TWO, body=body),
+        server.api("POST", "12/createObResult", body=body, send_headers={"X-Trace": "1"},
+                   signed={"host": server.host, "content-type": JSON_CT, "x-trace": "1",
+                           "content-length": str(len(json.dumps(body)))}),
+    ]
+    for resp in refused:
+        assert resp.status_code == 401 and resp.json()["returnDesc"] == STRICT_REASON
+    assert server.results(12) == []
+    log = server.requests_log()
+    assert [(r["auth"], r["status"], r["returnCode"]) for r in log] == [(STRICT_REASON, 401, "401")] * 3
+    assert [r["signed_headers"] for r in log] == ["host", "content-type;host", "content-length;content-type;host;x-trace"]
+    vendor(dialect_api(server, "POST", "12/createObResult", THREE, body=body))
+    server.admin("POST", "config", {"require_signed": ["content-type", "host"]})
+    resp = dialect_api(server, "GET", "12/queryOBSResults", THREE, query={"pageSize": "5", "pageNum": "1"})
+    assert resp.status_code == 401 and resp.json()["returnDesc"] == "signed headers must be content-type;host"
+    assert server.admin("POST", "config", {"require_signed": None})["require_signed"] is None
+    create(server)   # host only, accepted again
+    server.admin("POST", "config", {"require_signed": list(THREE)})
+    server.admin("POST", "reset")
+    assert server.admin("GET", "config")["require_signed"] is None
+    for bad in ("host", ["content-type"], [""], ["host", 1], {"host": True}):
+        server.admin("POST", "config", {"require_signed": bad}, expect=400)
+    assert len(server.results(12)) == 0
+
+
+# ---------------------------------------------------------------- the Date header and the clock
+
+IMF_FIXDATE = re.compile(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} "
+                         r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT")
+
+
+def _raw_answer(server, method, path, headers=None):
+    """(status, every Date header) of one answer, read with http.client (requests would merge repeated headers)."""
+    context = ssl.create_default_context(cafile=server.ca)
+    conn = http.client.HTTPSConnection("localhost", server.info["port"], context=context, timeout=10)
+    try:
+        conn.request(method, path, headers=headers or {})
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status, resp.msg.get_all("Date")
+    finally:
+        conn.close()
+
+
+def _clock_offset(date_text):
+    """How far ahead of the real clock a Date header is, in seconds."""
+    assert IMF_FIXDATE.fullmatch(date_text), date_text
+    return email.utils.parsedate_to_datetime(date_text).timestamp() - time.time()
+
+
+def test_every_answer_has_one_date_from_the_simulator_clock(server):
+    assert server.admin("POST", "config", {"clock_offset_seconds": 600})["clock_offset_seconds"] == 600
+    server.admin("POST", "faults", {"faults": [{"call": "detail", "kind": "status", "status": 502}]})
+    query = {"pageSize": "5", "pageNum": "1"}
+    list_path = API + "12/queryOBSResults"
+    auth = signer.authorization(ACCESS_KEY, SECRET, "GET", list_path, query=query, headers={"host": server.host})
+    cases = [
+        ("GET", list_path + "?pageSize=5&pageNum=1", {"Authorization": auth}, 200),   # 10 minutes: accepted
+        ("GET", list_path + "?pageSize=5&pageNum=1", {}, 401),
+        ("GET", "/nothing", {}, 404),
+        ("GET", API + "12/1/queryObsResultDetail", {}, 502),
+        ("GET", "/__sim/health", {}, 200),
+        ("PUT", "/__sim/health", {}, 405),
+    ]
+    for method, path, headers, status in cases:
+        got, dates = _raw_answer(server, method, path, headers)
+        assert got == status, path
+        assert len(dates) == 1, (path, dates)
+        assert abs(_clock_offset(dates[0]) - 600) < 3, (path, dates)
+    assert [r["auth"] for r in server.requests_log()][:2] == ["ok", "missing authorization"]
+
+
+def test_clock_offsets_add_up_and_twenty_minutes_is_refused(server):
+    server.admin("POST", "config", {"clock_offset_minutes": 15, "clock_offset_seconds": 300})
+    resp = server.api("POST", "12/createObResult", body={"displayResult": "x", "obsCodes": ["00601"]})
+    assert resp.status_code == 401 and resp.json()["returnDesc"] == "request time skew exceeds 15 minutes"
+    assert abs(_clock_offset(resp.headers["Date"]) - 1200) < 3
+    server.admin("POST", "config", {"clock_offset_seconds": -300})
+    resp = server.api("POST", "12/createObResult", body={"displayResult": "x", "obsCodes": ["00601"]})
+    vendor(resp)
+    assert abs(_clock_offset(resp.headers["Date"]) - 600) < 3
+    server.admin("POST", "config", {"clock_offset_seconds": "ten"}, expect=400)
+
+
+# ---------------------------------------------------------------- servers that lie or are hostile
+
+def test_late_fault_answers_at_once_and_writes_later(server):
+    server.admin("POST", "faults", {"faults": [{"call": "create", "kind": "late", "delay": 1.5}]})
+    started = time.monotonic()
+    resp = server.api("POST", "12/createObResult", body={"displayResult": "Late", "obsCodes": ["00601"]})
+    assert resp.status_code == 504 and resp.headers["Content-Type"].startswith("text/html") and "<html>" in resp.text
+    assert time.monotonic() - started < 1.2
+    assert list_page(server, 12, 50, 1)["data"] == [] and server.results(12) == []
+    record = server.requests_log()[0]
+    assert (record["fault"], record["performed"], record["status"], record["returnCode"], record["def_id"]) == \
+        ("late", True, 504, None, None)
+    while not list_page(server, 12, 50, 1)["data"]:
+        assert time.monotonic() - started < 10, "the late create never happened"
+        time.sleep(0.1)
+    assert time.monotonic() - started >= 1.4
+    listing = list_page(server, 12, 50, 1)["data"]
+    assert [d["displayResult"] for d in listing] == ["Late"]
+    record = server.requests_log()[0]
+    assert record["returnCode"] == "0200000" and record["def_id"] == listing[0]["defId"] and record["status"] == 504
+    with open(server.log_file, encoding="utf-8") as handle:
+        lines = [json.loads(line) for line in handle]
+    assert [line for line in lines if line["seq"] == record["seq"]][-1] == record
+    # a reset drops a late write that is still pending
+    server.admin("POST", "faults", {"faults": [{"call": "create", "kind": "late", "delay": 0.5}]})
+    assert server.api("POST", "12/createObResult", body={"displayResult": "Dropped", "obsCodes": ["00601"]}).status_code == 504
+    server.admin("POST", "reset")
+    time.sleep(0.8)
+    assert server.results(12) == []
+
+
+def test_rewrite_fault_changes_top_level_fields_of_the_real_answer(server):
+    made = [create(server, display="r%d" % n) for n in range(3)]
+    server.admin("POST", "faults", {"faults": [
+        {"call": "list", "kind": "rewrite", "set": {"totalCount": 100000}, "count": 2},
+        {"call": "create", "kind": "rewrite", "unset": ["returnCode", "resultCode"]},
+        {"call": "create", "kind": "rewrite", "set": {"defId": "../../x"}},
+        {"call": "create", "kind": "rewrite", "act": False, "status": 202, "set": {"extra": [1]}, "unset": ["defId"]},
+    ]})
+    pending = server.admin("GET", "faults")["faults"]
+    assert pending[0]["set"] == {"totalCount": 100000} and pending[0]["unset"] == [] and pending[0]["act"] is True
+    first = vendor(server.api("GET", "12/queryOBSResults", query={"pageSize": "2", "pageNum": "1"}))
+    second = vendor(server.api("GET", "12/queryOBSResults", query={"pageSize": "2", "pageNum": "2"}))
+    assert first["totalCount"] == second["totalCount"] == 100000
+    assert [d["defId"] for d in first["data"] + second["data"]] == made
+    unset = _faulty_create(server)
+    assert unset.status_code == 200
+    assert sorted(unset.json()) == ["defId", "resultDesc", "returnDesc"] and unset.json()["resultDesc"] == "createObResult Success!"
+    moved = _faulty_create(server)
+    assert moved.status_code == 200 and moved.json()["defId"] == "../../x" and moved.json()["returnCode"] == "0200000"
+    fake = _faulty_create(server)
+    assert fake.status_code == 202 and fake.json() == dict(sim.answer("0200000", "createObResult Success!"), extra=[1])
+    stored = [r["defId"] for r in server.results(12)]
+    assert len(stored) == 5 and stored[3] == unset.json()["defId"] and "../../x" not in stored
+    log = [r for r in server.requests_log() if r["call"] == "create"][-3:]
+    assert [(r["fault"], r["performed"], r["status"], r["returnCode"]) for r in log] == [
+        ("rewrite", True, 200, "0200000"), ("rewrite", True, 200, "0200000"), ("rewrite", False, 202, None)]
+    assert log[1]["def_id"] == stored[4]   # the log holds what the server really did
+    for rule in ({"kind": "rewrite", "set": ["totalCount"]}, {"kind": "rewrite", "unset": "returnCode"},
+                 {"kind": "rewrite", "unset": [1]}, {"kind": "status", "set": {"a": 1}}, {"kind": "late", "unset": ["a"]}):
+        server.admin("POST", "faults", {"faults": [rule]}, expect=400)
+
+
+def test_total_count_config_reports_a_false_total(server):
+    seeded = server.admin("POST", "results", {"vdnId": 12, "results": [{"displayResult": "r%d" % n} for n in range(60)]})["defIds"]
+    server.admin("POST", "config", {"total_count": 50})
+    pages = [list_page(server, 12, 50, n) for n in (1, 2)]
+    assert [p["totalCount"] for p in pages] == [50, 50]
+    assert [d["defId"] for p in pages for d in p["data"]] == seeded   # page 2 still holds the 10 extra ones
+    assert vendor(server.api("GET", "12/queryOBSResultCode", query={"pageSize": "50", "pageNum": "2"}))["totalCount"] == 50
+    server.admin("POST", "config", {"total_count": 100000})
+    second, third = list_page(server, 12, 50, 2), list_page(server, 12, 50, 3)
+    assert [d["defId"] for d in second["data"]] == seeded[50:] and second["totalCount"] == 100000
+    assert third["data"] == [] and third["totalCount"] == 100000
+    codes = vendor(server.api("GET", "12/queryOBSResultCode", query={"pageSize": "50", "pageNum": "2"}))
+    assert codes["totalCount"] == 100000 and len(codes["obsCodes"]) == 10
+    vendor(server.api("GET", "12/queryOBSResults", query={"pageSize": "0", "pageNum": "1"}), "02000005")   # errors stay errors
+    for bad in (-1, "5", True, 1.5):
+        server.admin("POST", "config", {"total_count": bad}, expect=400)
+    server.admin("POST", "config", {"total_count": None})
+    assert list_page(server, 12, 50, 3)["totalCount"] == 60
+
+
+def test_trim_display_strips_display_texts(server):
+    kept = create(server, display="  as sent  ")
+    assert server.admin("POST", "config", {"trim_display": True})["trim_display"] is True
+    trimmed = create(server, display=" \u3000Busy line  ")
+    update = {"defId": kept, "displayResult": "  Moved  ", "obsCodes": ["00601"]}
+    vendor(server.api("POST", "12/updateObResult", body=update))
+    assert [(r["defId"], r["displayResult"]) for r in server.results(12)] == [(kept, "Moved"), (trimmed, "Busy line")]
+    assert vendor(server.api("GET", "12/%s/queryObsResultDetail" % trimmed))["obResult"]["displayResult"] == "Busy line"
+    server.admin("POST", "config", {"trim_display": "yes"}, expect=400)
+    server.admin("POST", "reset")
+    assert server.admin("GET", "config")["trim_display"] is False
+    create(server, display=" x ")
+    assert server.results(12)[0]["displayResult"] == " x "
+
+
+def test_seeding_with_given_def_ids(server):
+    ids = server.admin("POST", "results", {"vdnId": 12, "results": [
+        {"displayResult": "odd", "defId": "../../../../x/y"},
+        {"displayResult": "alpha", "defId": "12a", "resultCode": "A1"},
+        {"displayResult": "counted"},
+    ]})["defIds"]
+    assert ids[:2] == ["../../../../x/y", "12a"] and ids[2].isdigit()
+    assert [(d["defId"], d["displayResult"]) for d in list_page(server, 12, 50, 1)["data"]] == \
+        [("../../../../x/y", "odd"), ("12a", "alpha"), (ids[2], "counted")]
+    assert vendor(server.api("GET", "12/12a/queryObsResultDetail"))["obResult"]["resultCode"] == "A1"
+    # a defId is taken on the whole server, and within one request
+    for items in ([{"displayResult": "x", "defId": "12a"}],
+                  [{"displayResult": "x", "defId": "b"}, {"displayResult": "y", "defId": "b"}],
+                  [{"displayResult": "x", "defId": ""}], [{"displayResult": "x", "defId": 7}]):
+        server.admin("POST", "results", {"vdnId": 13, "results": items}, expect=400)
+    assert server.results(13) == []
+    # the counter skips a number a seeded result already holds
+    taken = str(int(ids[2]) + 1)
+    server.admin("POST", "results", {"vdnId": 13, "results": [{"displayResult": "x", "defId": taken}]})
+    assert create(server, vdn=13) == str(int(ids[2]) + 2)
+    vendor(server.api("DELETE", "12/12a/deleteObsResult"))
+    assert server.admin("POST", "results", {"vdnId": 13, "results": [{"displayResult": "x", "defId": "12a"}]})["defIds"] == ["12a"]
+
+
+def _concurrently(count, work):
+    """work(session) in `count` threads released together; the answers, in thread order."""
+    barrier = threading.Barrier(count)
+    answers = [None] * count
+
+    def run(index):
+        session = requests.Session()
+        session.trust_env = False
+        try:
+            barrier.wait(10)
+            answers[index] = work(session)
+        finally:
+            session.close()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return answers
+
+
+def test_concurrent_creates_race_like_on_a_real_server(server):
+    body = {"resultCode": "RACE", "displayResult": "Race", "obsCodes": ["00601"]}
+    answers = _concurrently(10, lambda session: server.api("POST", "12/createObResult", body=body, session=session).json())
+    assert sorted(a["returnCode"] for a in answers) == ["0200000"] + ["0200001"] * 9
+    assert all(a["resultDesc"] == "resultCode RACE already exists" for a in answers if a["returnCode"] != "0200000")
+    assert len(server.results(12)) == 1
+    body = {"displayResult": "Same text", "obsCodes": ["00601"]}
+    answers = _concurrently(10, lambda session: server.api("POST", "12/createObResult", body=body, session=session).json())
+    assert [a["returnCode"] for a in answers] == ["0200000"] * 10
+    assert len(set(a["defId"] for a in answers)) == 10
+    assert [r["displayResult"] for r in server.results(12)].count("Same text") == 10
 
 
 # ---------------------------------------------------------------- life cycle (servers of their own)
@@ -732,4 +1067,63 @@ def test_refuses_to_start_without_a_secret(tmp_path):
     env.pop(sim.SECRET_ENV, None)
     proc = subprocess.run([sys.executable, SIMULATOR, "--state-dir", str(tmp_path)], env=env, capture_output=True, timeout=30, check=False)
     assert proc.returncode == 2 and b"no secret key" in proc.stderr
+    assert not os.path.exists(str(tmp_path / "server.json"))
+
+
+def test_path_prefix_and_start_config_options(tmp_path):
+    running = Running(tmp_path, ["--path-prefix", "/my%20gw", "--require-signed", "Content-Length,content-type,HOST",
+                                 "--clock-offset-minutes", "1", "--clock-offset-seconds", "30",
+                                 "--total-count", "7", "--trim-display"])
+    try:
+        port = running.info["port"]
+        assert running.url == "https://localhost:%d/my%%20gw" % port and running.prefix == "/my%20gw"
+        assert running.info["admin_url"] == "https://localhost:%d/__sim" % port
+        start = {"latency_ms": 0, "clock_offset_minutes": 1, "clock_offset_seconds": 30,
+                 "require_signed": list(THREE), "total_count": 7, "trim_display": True}
+        assert running.admin("GET", "config") == start
+        query = {"pageSize": "5", "pageNum": "1"}
+        # strict from the start
+        resp = running.api("GET", "1/queryOBSResults", query=query)
+        assert resp.status_code == 401 and resp.json()["returnDesc"] == STRICT_REASON
+        assert abs(_clock_offset(resp.headers["Date"]) - 90) < 3
+        # signed over the full raw path, prefix included, and sent exactly so
+        page = vendor(dialect_api(running, "GET", "1/queryOBSResults", THREE, query=query))
+        assert page["totalCount"] == 7 and page["data"] == []
+        def_id = vendor(dialect_api(running, "POST", "1/createObResult", THREE,
+                                    body={"displayResult": " Busy ", "obsCodes": ["00601"]}))["defId"]
+        assert running.results(1) == [{"defId": def_id, "displayResult": "Busy", "resultCode": "", "obsCodes": ["00601"]}]
+        # a signature over the path without the prefix does not match the path received
+        path = API + "1/queryOBSResults"
+        values = {"host": running.host, "content-type": JSON_CT, "content-length": "0"}
+        headers = {"Authorization": signer.authorization(ACCESS_KEY, SECRET, "GET", path, query=query, headers=values),
+                   "Content-Type": JSON_CT, "Content-Length": "0"}
+        resp = running.session.get(running.url + path, params=query, headers=headers, verify=running.ca, timeout=10)
+        assert resp.status_code == 401 and resp.json()["returnDesc"] == "signature mismatch"
+        # without the exact raw prefix: 404, however well signed
+        for prefix in ("", "/my%20GW", "/my%20gw2"):
+            assert dialect_api(running, "GET", "1/queryOBSResults", THREE, query=query, prefix=prefix).status_code == 404
+        log = running.requests_log()
+        assert [(r["path"], r["call"], r["status"]) for r in log] == [
+            ("/my%20gw" + path, "list", 401), ("/my%20gw" + path, "list", 200),
+            ("/my%20gw" + API + "1/createObResult", "create", 200), ("/my%20gw" + path, "list", 401),
+            (path, "unknown", 404), ("/my%20GW" + path, "unknown", 404), ("/my%20gw2" + path, "unknown", 404)]
+        running.admin("POST", "config", {"require_signed": None, "total_count": None, "trim_display": False})
+        running.admin("POST", "reset")
+        assert running.admin("GET", "config") == start
+    finally:
+        running.stop()
+
+
+@pytest.mark.parametrize("option, message", [
+    (["--path-prefix", "gw"], b"--path-prefix must look like"),
+    (["--path-prefix", "/gw/"], b"--path-prefix must look like"),
+    (["--path-prefix", "/__sim"], b"--path-prefix must look like"),
+    (["--require-signed", "content-type"], b"require_signed must include host"),
+    (["--total-count", "-1"], b"must not be negative"),
+])
+def test_refuses_bad_start_options(tmp_path, option, message):
+    env = dict(os.environ, **{sim.SECRET_ENV: SECRET})
+    proc = subprocess.run([sys.executable, SIMULATOR, "--state-dir", str(tmp_path)] + option, env=env,
+                          capture_output=True, timeout=30, check=False)
+    assert proc.returncode == 2 and message in proc.stderr, proc.stderr
     assert not os.path.exists(str(tmp_path / "server.json"))
