@@ -14,7 +14,10 @@ options:
   url:
     description:
       - Base URL of the CC-iSales server, for example V(https://10.1.1.1:28443).
-      - A path after the port is kept as a prefix (for a server behind a reverse proxy).
+      - A path after the port is kept as a prefix (for a server behind a reverse proxy); it is sent, and
+        signed, as written (an already percent-encoded prefix such as V(/my%20gw) is not encoded again).
+      - An C(http://) URL works, with a warning - the signed requests then travel unencrypted and can be
+        replayed for 15 minutes.
       - If not set, the value of the E(ISALES_URL) environment variable is used.
     type: str
     required: true
@@ -34,12 +37,15 @@ options:
     description:
       - Whether to verify the server's TLS certificate.
       - Leave this on; for a server whose certificate comes from a private CA, set O(ca_path) instead.
+        With V(false) the modules warn - auth-v2 has no nonce, so a machine in the middle that reads a signed
+        request can replay it for 15 minutes.
       - If not set, the value of the E(ISALES_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true
   ca_path:
     description:
       - Path to a PEM bundle of the CA certificates to trust, for a server with a private CA.
+        A path that does not exist fails the task before any request.
       - When not set, the CA bundle shipped with C(requests) (certifi) is used;
         E(REQUESTS_CA_BUNDLE) and E(CURL_CA_BUNDLE) are deliberately ignored so that
         these options alone decide what is trusted.

@@ -19,6 +19,7 @@ import datetime
 import email.utils
 import json
 import random
+import re
 import time
 import traceback
 
@@ -27,6 +28,7 @@ from urllib.parse import quote, urlsplit
 REQUESTS_IMPORT_ERROR = None
 try:
     import requests
+    import requests.models
     import requests.utils
 except ImportError:  # pragma: no cover - exercised by the sanity import test
     requests = None
@@ -37,6 +39,22 @@ from ansible_collections.huawei.isales.plugins.module_utils import signer
 SUCCESS = "0200000"
 PAGE_SIZE = 50
 API_PREFIX = "/rest/isales/v1/openapi/campaigns"
+# The list calls read at most this many pages (MAX_PAGES * PAGE_SIZE items), whatever
+# totalCount says; a list still going on after that is refused.
+MAX_PAGES = 1000
+# A listing whose pages repeat items (the list moved while it was read, or the server
+# pages wrongly) is read again from its first page, at most this many times in all.
+LIST_ATTEMPTS = 3
+# A defId is 1 to 20 decimal digits, wherever it comes from.
+DEF_ID_RE = re.compile(r"^[0-9]{1,20}$")
+
+# The six calls: operation names (the last segment of each path).
+OP_OBS_CODES = "queryOBSResultCode"
+OP_LIST = "queryOBSResults"
+OP_DETAIL = "queryObsResultDetail"
+OP_CREATE = "createObResult"
+OP_UPDATE = "updateObResult"
+OP_DELETE = "deleteObsResult"
 CONTENT_TYPE = "application/json; charset=UTF-8"
 USER_AGENT = "huawei.isales-ansible-collection"
 
@@ -210,6 +228,16 @@ def _header_names(names):
     return [name for name in given if name]
 
 
+def sent_path(base, path):
+    """The path requests puts on the wire for base + path: invalid characters encoded once,
+    escapes already there kept (upper-case hex), dot segments resolved."""
+    if not path:
+        return ""
+    prepared = requests.models.PreparedRequest()
+    prepared.prepare_url(base + path + "/-", None)
+    return urlsplit(prepared.url).path[:-2]
+
+
 def signed_headers_problem(names):
     """A message naming the option when names is not a valid signed_headers list, or None."""
     given = _header_names(names)
@@ -272,7 +300,7 @@ class IsalesClient(object):
     """A signed, paged, retrying CC-iSales OpenAPI client."""
 
     def __init__(self, url, access_key, secret_key, validate_certs=True, ca_path=None,
-                 timeout=30, retries=3, session=None, clock=None, sleep=time.sleep,
+                 timeout=30, retries=3, session=None, clock=None, sleep=None,
                  backoff=0.5, signed_headers=DEFAULT_SIGNED_HEADERS):
         if requests is None:
             raise IsalesError("the requests Python library is required", KIND_CONFIG)
@@ -281,7 +309,9 @@ class IsalesClient(object):
             raise IsalesError(problem, KIND_CONFIG)
         parts = urlsplit(url)
         self.base = "%s://%s" % (parts.scheme, parts.netloc)
-        self.path_prefix = parts.path.rstrip("/")
+        # A path prefix (a server behind a reverse proxy): the signature covers it exactly as it
+        # goes on the wire, which is what the server sees: "/my%20gw" as written, "/my gw" encoded once.
+        self.path_prefix = sent_path(self.base, parts.path.rstrip("/"))
         self.host = host_header(url)
         self.access_key = access_key
         self._secret_key = secret_key
@@ -292,7 +322,8 @@ class IsalesClient(object):
         self.timeout = timeout
         self.retries = max(0, int(retries))
         self.backoff = backoff
-        self.sleep = sleep
+        # time.sleep looked up at each call, so that tests can replace it after a client exists.
+        self.sleep = sleep if sleep is not None else (lambda seconds: time.sleep(seconds))  # pylint: disable=unnecessary-lambda
         self.clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
         # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE replace verify=True,
         # so resolve True to requests' own bundle: the options, not the
@@ -317,14 +348,19 @@ class IsalesClient(object):
         self.requests_made = 0
         self.last_return_code = None
         self.last_return_desc = None
+        self.last_write = None
         # What the last answer told about the server: its HTTP status, its clock
         # (Date header) and this host's clock when the answer came, and the latency.
         self.last_exchange = None
 
     # -- low level -----------------------------------------------------------
 
-    def api_path(self, vdn_id, suffix):
-        return "%s%s/%d/%s" % (self.path_prefix, API_PREFIX, int(vdn_id), suffix)
+    def api_path(self, vdn_id, operation, def_id=None):
+        """The path of a call, as sent and signed; a defId is one percent-encoded path segment."""
+        path = "%s%s/%d/" % (self.path_prefix, API_PREFIX, int(vdn_id))
+        if def_id is not None:
+            path += quote(str(def_id), safe="") + "/"
+        return path + operation
 
     def _describe(self, method, path):
         return "%s %s" % (method, path)
@@ -348,7 +384,7 @@ class IsalesClient(object):
         headers["Authorization"] = signer.authorization(
             self.access_key, self._secret_key, method, path, query=query,
             headers=signed, body=body_text, timestamp=signed_at)
-        url = self.base + quote(path, safe="/-._~")
+        url = self.base + path
         if query:
             url += "?" + encode_query(query)
         self.requests_made += 1
@@ -375,11 +411,13 @@ class IsalesClient(object):
                               KIND_CONNECTION, call=call, reason=_short(exc))
         except requests.exceptions.RequestException as exc:
             raise IsalesError("request %s failed: %s" % (call, _short(exc)), KIND_CONNECTION, call=call)
+        elapsed = time.monotonic() - started
         self.last_exchange = dict(
             status=response.status_code,
-            latency_ms=round((time.monotonic() - started) * 1000.0, 1),
+            latency_ms=round(elapsed * 1000.0, 1),
             server_time=server_time(response.headers.get("Date")),
-            local_time=self.clock(),
+            # This host's clock half-way through the exchange, when the server most likely stamped its Date.
+            local_time=self.clock() - datetime.timedelta(seconds=elapsed / 2),
             signed_headers=names,
         )
         return self._parse(response, call, signed_at)
@@ -389,7 +427,8 @@ class IsalesClient(object):
         exchange = self.last_exchange
         if not exchange or exchange["server_time"] is None:
             return None
-        return int(round((exchange["server_time"] - exchange["local_time"]).total_seconds()))
+        # A Date is cut to the second: on average the server's clock was half a second further on.
+        return int(round((exchange["server_time"] - exchange["local_time"]).total_seconds() + 0.5))
 
     def _rejected_signature(self, call, status, code, desc, signed_at):
         """The IsalesError of a 401: the three likely causes, with the clocks when the answer tells."""
@@ -446,6 +485,11 @@ class IsalesClient(object):
                 KIND_PARSE, call=call, status=status, sent=True)
         self.last_return_code = code
         self.last_return_desc = desc
+        if code is None:
+            # After a write this is an unknown outcome (the server may have acted), like a broken answer.
+            raise IsalesError(
+                "the server's answer to %s (HTTP %d) has no returnCode: %s" % (call, status, _excerpt(text)),
+                KIND_PARSE, call=call, status=status, sent=True)
         if code != SUCCESS:
             meaning = meaning_of(code)
             raise IsalesError(
@@ -456,14 +500,15 @@ class IsalesClient(object):
         return payload
 
     def read(self, method, path, query=None, signed_headers=None):
-        """A read, retried on transient failures up to self.retries times."""
+        """A read, retried up to self.retries times on transient failures and on broken answers
+        (truncated, not JSON, no returnCode): a read is safe to repeat."""
         attempt = 0
         while True:
             attempt += 1
             try:
                 return self._send_once(method, path, query=query, signed_headers=signed_headers)
             except IsalesError as err:
-                if not err.retryable or attempt > self.retries:
+                if not (err.retryable or err.kind == KIND_PARSE) or attempt > self.retries:
                     if attempt > 1:
                         err.attempts = attempt
                         err.msg = "%s (gave up after %d tries)" % (err.msg, attempt)
@@ -473,62 +518,223 @@ class IsalesClient(object):
 
     def write(self, method, path, body=None):
         """A write, sent exactly once: the caller decides what an ambiguous failure means."""
-        return self._send_once(method, path, body=body)
+        payload = self._send_once(method, path, body=body)
+        self.last_write = (self.last_return_code, self.last_return_desc)
+        return payload
+
+    @property
+    def reported_return(self):
+        """(returnCode, returnDesc) a task reports: its last write's, or its last read's when it wrote nothing."""
+        return self.last_write or (self.last_return_code, self.last_return_desc)
 
     def pause(self, attempt, err=None):
         """Back off before another try of a write the caller has reconciled."""
         self.sleep(retry_delay(attempt, getattr(err, "retry_after", None), base=self.backoff))
 
-    def read_pages(self, path, key):
-        """Every item of a paged list call (pages of PAGE_SIZE until totalCount)."""
-        items = []
-        page = 1
-        total = None
-        while True:
-            payload = self.read("GET", path, query={"pageSize": str(PAGE_SIZE), "pageNum": str(page)})
-            chunk = payload.get(key) or []
-            if not isinstance(chunk, list):
-                raise IsalesError("the server's answer to GET %s has no %s list" % (path, key),
-                                  KIND_PARSE, call="GET %s" % path)
+    def read_page(self, path, number):
+        """One page of a list call."""
+        return self.read("GET", path, query={"pageSize": str(PAGE_SIZE), "pageNum": str(number)})
+
+    def read_list(self, vdn_id, operation, map_pages=None, batch=1):
+        """Every item of a paged list call, each checked, until a page shorter than PAGE_SIZE.
+
+        totalCount is only a hint: within it, map_pages(path, numbers) (a pool's concurrent
+        reads) reads up to `batch` pages at a time; past it, pages are read one at a time.
+        A listing whose pages repeat items is read again from page 1 (LIST_ATTEMPTS in all);
+        more than MAX_PAGES pages are refused.
+        """
+        path = self.api_path(vdn_id, operation)
+        repeated = None
+        for _attempt in range(LIST_ATTEMPTS):
+            pages = Pages(operation, "GET %s" % path)
             try:
-                total = int(payload.get("totalCount", 0))
-            except (TypeError, ValueError):
-                total = 0
-            items.extend(chunk)
-            if not chunk or len(items) >= total:
-                return items
-            page += 1
+                pages.add(self.read_page(path, 1))
+                while not pages.complete:
+                    count = min(max(1, min(batch, pages.hint_pages() - pages.count)), MAX_PAGES - pages.count)
+                    numbers = list(range(pages.count + 1, pages.count + 1 + count))
+                    if map_pages is not None and count > 1:
+                        payloads = map_pages(path, numbers)
+                    else:
+                        payloads = [self.read_page(path, number) for number in numbers]
+                    for payload in payloads:
+                        pages.add(payload)
+                        if pages.complete:
+                            break
+                return pages.items
+            except RepeatedItem as err:
+                repeated = err
+        raise IsalesError(
+            "the pages of GET %s repeated items already seen (%s) in each of %d readings from page 1: the list kept "
+            "changing while it was read, or the server does not page as asked" % (path, repeated, LIST_ATTEMPTS),
+            KIND_PARSE, call="GET %s" % path, sent=True)
 
     # -- the six calls -------------------------------------------------------
 
-    def list_obs_codes(self, vdn_id):
-        return self.read_pages(self.api_path(vdn_id, "queryOBSResultCode"), "obsCodes")
+    def list_obs_codes(self, vdn_id, map_pages=None, batch=1):
+        """The VDN's OBS code catalogue: [{obsCode, obsCodeDesc}]."""
+        return self.read_list(vdn_id, OP_OBS_CODES, map_pages, batch)
 
-    def list_results(self, vdn_id):
-        return self.read_pages(self.api_path(vdn_id, "queryOBSResults"), "data")
+    def list_results(self, vdn_id, map_pages=None, batch=1):
+        """The VDN's external results: [{defId, displayResult, resultCode}] (resultCode "" when none)."""
+        return self.read_list(vdn_id, OP_LIST, map_pages, batch)
 
     def get_result(self, vdn_id, def_id):
-        payload = self.read("GET", self.api_path(vdn_id, "%s/queryObsResultDetail" % def_id))
-        result = payload.get("obResult")
-        if not isinstance(result, dict):
-            raise IsalesError("the server's answer to the detail of %s has no obResult" % def_id,
-                              KIND_PARSE, call="GET detail %s" % def_id)
-        return result
+        """One result's detail: {defId, displayResult, resultCode, obsCodes}."""
+        def_id = check_def_id(def_id, "the detail request")
+        path = self.api_path(vdn_id, OP_DETAIL, def_id)
+        return check_detail(self.read("GET", path).get("obResult"), def_id, "GET %s" % path)
 
     def create_result(self, vdn_id, display_result, obs_codes, result_code=None):
+        """The answer to the create, its defId checked."""
         body = {}
         if result_code:
             body["resultCode"] = result_code
         body["displayResult"] = display_result
         body["obsCodes"] = list(obs_codes)
-        return self.write("POST", self.api_path(vdn_id, "createObResult"), body=body)
+        path = self.api_path(vdn_id, OP_CREATE)
+        payload = self.write("POST", path, body=body)
+        payload["defId"] = check_def_id(payload.get("defId"), "POST %s" % path)
+        return payload
 
     def update_result(self, vdn_id, def_id, display_result, obs_codes):
-        body = {"defId": str(def_id), "displayResult": display_result, "obsCodes": list(obs_codes)}
-        return self.write("POST", self.api_path(vdn_id, "updateObResult"), body=body)
+        body = {"defId": check_def_id(def_id, "the update request"), "displayResult": display_result,
+                "obsCodes": list(obs_codes)}
+        return self.write("POST", self.api_path(vdn_id, OP_UPDATE), body=body)
 
     def delete_result(self, vdn_id, def_id):
-        return self.write("DELETE", self.api_path(vdn_id, "%s/deleteObsResult" % def_id))
+        def_id = check_def_id(def_id, "the delete request")
+        return self.write("DELETE", self.api_path(vdn_id, OP_DELETE, def_id))
+
+
+# -- what the server sends, checked before it is used ----------------------------
+
+def _bad_answer(call, what, value):
+    return IsalesError("the server's answer to %s has %s: %s" % (call, what, _excerpt(repr(value))),
+                       KIND_PARSE, call=call, sent=True)
+
+
+def check_def_id(value, call):
+    """A defId as its string of 1 to 20 decimal digits; IsalesError (parse) naming the call otherwise."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        value = str(value)
+    if isinstance(value, str) and DEF_ID_RE.match(value):
+        return value
+    raise _bad_answer(call, "a defId that is not 1 to 20 decimal digits", value)
+
+
+def _code_text(value, call, what):
+    """A code (resultCode, obsCode, failCode) as text: strings as they are, integers as digits."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        return value
+    raise _bad_answer(call, "a %s that is not text" % what, value)
+
+
+def _display(value, call):
+    if not isinstance(value, str):
+        raise _bad_answer(call, "a displayResult that is not text", value)
+    return value
+
+
+def check_result_item(item, call):
+    """One queryOBSResults item: {defId, displayResult, resultCode}."""
+    if not isinstance(item, dict):
+        raise _bad_answer(call, "a list item that is not an object", item)
+    code = item.get("resultCode")
+    return {"defId": check_def_id(item.get("defId"), call), "displayResult": _display(item.get("displayResult"), call),
+            "resultCode": "" if code is None else _code_text(code, call, "resultCode")}
+
+
+def check_obs_code_item(item, call):
+    """One queryOBSResultCode item: {obsCode, obsCodeDesc}."""
+    if not isinstance(item, dict):
+        raise _bad_answer(call, "a list item that is not an object", item)
+    desc = item.get("obsCodeDesc")
+    if desc is not None and not isinstance(desc, str):
+        raise _bad_answer(call, "an obsCodeDesc that is not text", desc)
+    return {"obsCode": _code_text(item.get("obsCode"), call, "obsCode"), "obsCodeDesc": desc}
+
+
+def check_detail(detail, def_id, call):
+    """A queryObsResultDetail obResult: {defId, displayResult, resultCode, obsCodes}; it must be def_id's."""
+    if not isinstance(detail, dict):
+        raise _bad_answer(call, "no obResult object", detail)
+    if check_def_id(detail.get("defId"), call) != def_id:
+        raise _bad_answer(call, "the detail of another result (defId %s)" % detail.get("defId"), detail.get("defId"))
+    maps = detail.get("resultMapList") or []
+    if not isinstance(maps, list) or not all(isinstance(entry, dict) for entry in maps):
+        raise _bad_answer(call, "a resultMapList that is not a list of objects", maps)
+    code = detail.get("resultCode")
+    return {
+        "defId": def_id,
+        "displayResult": _display(detail.get("displayResult"), call),
+        "resultCode": "" if code is None else _code_text(code, call, "resultCode"),
+        "obsCodes": [_code_text(entry["failCode"], call, "failCode") for entry in maps if entry.get("failCode") is not None],
+    }
+
+
+# The list calls: the key of their item list, the key that identifies an item, the item check.
+LISTS = {
+    OP_LIST: ("data", "defId", check_result_item),
+    OP_OBS_CODES: ("obsCodes", "obsCode", check_obs_code_item),
+}
+
+
+class RepeatedItem(Exception):
+    """A page held an item an earlier page of the same listing held."""
+
+
+class Pages(object):
+    """The pages of one list call, added in order.
+
+    A page shorter than the server's page size (or empty) completes the list. The page size
+    is PAGE_SIZE, as asked, unless the first page is shorter while totalCount says there is
+    more: then the server pages smaller than asked, and the first page's length is its size.
+    totalCount is otherwise only a hint of how many pages to read at once, never a reason
+    to stop.
+    """
+
+    def __init__(self, operation, call):
+        self.key, self.id_key, self.check = LISTS[operation]
+        self.call = call
+        self.items = []
+        self.seen = set()
+        self.count = 0
+        self.total = None
+        self.page_size = PAGE_SIZE
+        self.complete = False
+
+    def hint_pages(self):
+        """How many pages totalCount (of the first page) says there are, within MAX_PAGES."""
+        return min(MAX_PAGES, -(-(self.total or 0) // self.page_size))
+
+    def add(self, payload):
+        chunk = payload.get(self.key)
+        if chunk is None:
+            chunk = []
+        if not isinstance(chunk, list):
+            raise _bad_answer(self.call, "a %s that is not a list" % self.key, chunk)
+        self.count += 1
+        if self.total is None:
+            total = payload.get("totalCount")
+            self.total = total if isinstance(total, int) and not isinstance(total, bool) and total > 0 else 0
+            if 0 < len(chunk) < PAGE_SIZE and len(chunk) < self.total:
+                self.page_size = len(chunk)
+        for raw in chunk:
+            item = self.check(raw, self.call)
+            ident = item[self.id_key]
+            if ident in self.seen:
+                raise RepeatedItem("%s %s again on page %d" % (self.id_key, ident, self.count))
+            self.seen.add(ident)
+            self.items.append(item)
+        if len(chunk) < self.page_size:
+            self.complete = True
+        elif self.count >= MAX_PAGES:
+            raise IsalesError(
+                "GET %s: the server still had full pages after %d pages (%d items); the collection reads at most "
+                "%d pages of a list" % (self.call[4:], self.count, len(self.items), MAX_PAGES),
+                KIND_PARSE, call=self.call, sent=True)
 
 
 def _short(exc):

@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.huawei.isales.plugins.module_utils.client import (
@@ -69,7 +71,29 @@ def connection_problems(params):
     headers_problem = signed_headers_problem(params.get("signed_headers"))
     if headers_problem:
         problems.append(headers_problem)
+    ca_path = params.get("ca_path")
+    if ca_path and params.get("validate_certs", True):
+        if not os.path.exists(ca_path):
+            problems.append("ca_path %s does not exist (the PEM bundle of the CA that issued the server's "
+                            "certificate)" % ca_path)
+        elif not os.access(ca_path, os.R_OK) or not (os.path.isfile(ca_path) or os.path.isdir(ca_path)):
+            problems.append("ca_path %s is not a readable file" % ca_path)
     return problems
+
+
+def transport_warnings(params):
+    """Warnings about settings that expose the signed requests: auth-v2 has no nonce, so a request seen on
+    the wire can be sent again by anyone for as long as the server accepts its time (15 minutes)."""
+    warnings = []
+    if (params.get("url") or "").lower().startswith("http://"):
+        warnings.append("url %s is plain HTTP: every request, its signature included, travels unencrypted, and "
+                        "auth-v2 has no nonce, so anyone who sees a signed request (a create, a delete) can replay "
+                        "it for 15 minutes. Use https." % params["url"])
+    elif not params.get("validate_certs", True):
+        warnings.append("validate_certs is false: the server's identity is not checked, so a machine in the "
+                        "middle can read the signed requests and, since auth-v2 has no nonce, replay them (a "
+                        "create, a delete) for 15 minutes. Set ca_path to the server's CA bundle instead.")
+    return warnings
 
 
 def fail_on_error(module, err, **result):
@@ -96,9 +120,12 @@ def client_settings(module, **overrides):
 
 
 def client_from_module(module, **overrides):
-    """An IsalesClient from the module's connection options; fails the module on bad input."""
+    """An IsalesClient from the module's connection options; fails the module on bad input. Warns about
+    settings that expose the signed requests."""
     if REQUESTS_IMPORT_ERROR:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    for warning in transport_warnings(module.params):
+        module.warn(warning)
     try:
         return IsalesClient(**client_settings(module, **overrides))
     except IsalesError as err:

@@ -13,7 +13,7 @@ __metaclass__ = type
 
 import unicodedata
 
-from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils.client import KIND_API, IsalesError
 
 VDN_MIN = 1
 VDN_MAX = 9999
@@ -22,6 +22,18 @@ RESULT_CODE_MAX = 7
 # After a write that may still be in flight (timeout, 504), the state is read this many
 # more times, `timeout` seconds apart, before the write counts as not having happened.
 SETTLE_READS = 2
+
+# A listing that shows several results for the identity a task manages is read this many
+# times in all, DUPLICATE_PAUSE seconds apart, before the copies are judged: a race between
+# runs may be resolving itself meanwhile.
+DUPLICATE_READS = 3
+DUPLICATE_PAUSE = 1.0
+
+# Vendor codes a write may be refused with when another run got there first: the result
+# code exists already (create), the defId no longer exists (update, delete). Such a refusal
+# is reconciled by reading the state again, like an unknown outcome.
+CODE_PARAMETER_ERROR = "0200001"
+CODE_WRONG_VALUE = "02000007"
 
 CREATE = "create"
 UPDATE = "update"
@@ -54,10 +66,13 @@ def validate_vdn(vdn_id):
 
 
 def validate_fields(entry, require_display=True, require_codes=False, codes_needed_when="state=present",
-                    prefix=""):
+                    prefix="", written=False):
     """Problems with one result's display_result, result_code and obs_codes, each naming its option.
 
     prefix goes before each message (e.g. "config item 3: " for an item of a list).
+    written: the display text will be sent in a create or update. It must then not start or
+    end with whitespace: a server that trims it would store another text than the one asked
+    for, and every later run would miss it and create it again.
     """
     problems = []
     display = entry.get("display_result")
@@ -69,6 +84,8 @@ def validate_fields(entry, require_display=True, require_codes=False, codes_need
         if bad:
             problems.append("%sdisplay_result must not contain control characters (found %s)"
                             % (prefix, ", ".join(bad)))
+        elif written and display != display.strip():
+            problems.append("%sdisplay_result must not start or end with whitespace, got %r" % (prefix, display))
     code = entry.get("result_code")
     if code is not None:
         if not code or len(code) > RESULT_CODE_MAX:
@@ -100,7 +117,7 @@ def validate(params):
     """
     problems = validate_vdn(params.get("vdn_id"))
     if params.get("state", "present") == "present":
-        problems.extend(validate_fields(params, require_codes=True))
+        problems.extend(validate_fields(params, require_codes=True, written=True))
     else:
         problems.extend(validate_fields(dict(params, obs_codes=None)))
     return problems
@@ -140,30 +157,50 @@ def summary(state):
 
 
 def from_detail(detail, vdn_id):
-    """A result's state from a queryObsResultDetail obResult."""
-    codes = [entry.get("failCode") for entry in detail.get("resultMapList") or [] if entry.get("failCode") is not None]
+    """A result's state from its detail (IsalesClient.get_result)."""
     return {
-        "defId": str(detail.get("defId")),
-        "display_result": detail.get("displayResult"),
-        "result_code": detail.get("resultCode") or None,
-        "obs_codes": normalize_codes(str(code) for code in codes),
+        "defId": detail["defId"],
+        "display_result": detail["displayResult"],
+        "result_code": detail["resultCode"] or None,
+        "obs_codes": normalize_codes(detail["obsCodes"]),
         "vdn_id": vdn_id,
     }
 
 
-def find(listing, display_result, result_code=None):
-    """The listed result this task manages, or None.
-
-    Identity is the result code when one is given, else the display text.
-    More than one match is an error naming the defIds.
-    """
+def matching(listing, display_result, result_code=None):
+    """The listed results with the identity a task manages: the result code when one is given,
+    else the display text."""
     if result_code:
-        matches = [item for item in listing if (item.get("resultCode") or None) == result_code]
-    else:
-        matches = [item for item in listing if item.get("displayResult") == display_result]
+        return [item for item in listing if (item.get("resultCode") or None) == result_code]
+    return [item for item in listing if item.get("displayResult") == display_result]
+
+
+def find(listing, display_result, result_code=None):
+    """The listed result this task manages, or None. More than one match is an error naming the defIds."""
+    matches = matching(listing, display_result, result_code)
     if len(matches) > 1:
         raise ambiguous_match(matches, display_result, result_code)
     return matches[0] if matches else None
+
+
+def lowest(results):
+    """The result with the lowest defId (numeric order): the one that stays among copies."""
+    return min(results, key=lambda result: int(result["defId"]))
+
+
+def identical(states):
+    """Whether results are copies of one another: same display text, result code and OBS codes."""
+    return len(set(repr(sorted(summary(state).items())) for state in states)) == 1
+
+
+def race_survivor(listing, display_result, own_def_id):
+    """The listed result that stays when display_result shows more than once after this task created
+    own_def_id: the lowest defId. None when the text is not duplicated or own_def_id is that one."""
+    same = [item for item in listing if item.get("displayResult") == display_result]
+    if len(same) < 2:
+        return None
+    keep = lowest(same)
+    return None if keep["defId"] == own_def_id else keep
 
 
 def ambiguous_match(matches, display_result, result_code=None, who="the module"):
@@ -231,31 +268,55 @@ def plan(current, listing, desired, state):
 
 
 class ObResultManager(object):
-    """Converges one external result on one VDN; reads freely, writes only when asked and not in check mode."""
+    """Converges one external result on one VDN; reads freely, writes only when asked and not in check mode.
+
+    removed: the defIds this task deleted because they were copies of the result it manages
+    (its own create when another run's copy has the lower defId, or identical copies found
+    on the server).
+    """
 
     def __init__(self, client, vdn_id, check_mode=False):
         self.client = client
         self.vdn_id = vdn_id
         self.check_mode = check_mode
+        self.removed = []
 
-    def read(self, desired):
-        """(current state or None, listing) from a fresh listing and, for a match, its detail."""
-        listing = self.client.list_results(self.vdn_id)
-        match = find(listing, desired["display_result"], desired.get("result_code"))
-        if match is None:
+    def state_of(self, def_id):
+        return from_detail(self.client.get_result(self.vdn_id, def_id), self.vdn_id)
+
+    def read(self, desired, copies=None):
+        """(current state or None, listing) from a fresh listing and, for a match, its detail.
+
+        Several matches are read again (DUPLICATE_READS times in all, DUPLICATE_PAUSE apart):
+        another run may be removing its copy. Copies that persist and are identical are
+        resolved: the lowest defId is the current state and the others are appended to
+        `copies` (a list) for the caller to delete. Copies that differ are ambiguous.
+        """
+        for attempt in range(1, DUPLICATE_READS + 1):
+            listing = self.client.list_results(self.vdn_id)
+            matches = matching(listing, desired["display_result"], desired.get("result_code"))
+            if len(matches) < 2 or attempt == DUPLICATE_READS or copies is None:
+                break
+            self.client.sleep(DUPLICATE_PAUSE)
+        if not matches:
             return None, listing
-        return from_detail(self.client.get_result(self.vdn_id, match.get("defId")), self.vdn_id), listing
+        if len(matches) == 1:
+            return self.state_of(matches[0]["defId"]), listing
+        if copies is None:
+            raise ambiguous_match(matches, desired["display_result"], desired.get("result_code"))
+        states = [self.state_of(item["defId"]) for item in matches]
+        if not identical(states):
+            raise ambiguous_match(matches, desired["display_result"], desired.get("result_code"))
+        keep = lowest(states)
+        copies.extend(sorted((state for state in states if state is not keep), key=lambda state: int(state["defId"])))
+        return keep, listing
 
     def _write(self, action, def_id, desired):
         """One write; the state it leaves."""
         if action == CREATE:
             payload = self.client.create_result(
                 self.vdn_id, desired["display_result"], desired["obs_codes"], desired.get("result_code"))
-            def_id = payload.get("defId")
-            if not def_id:
-                raise IsalesError("the server confirmed the create but returned no defId", "parse",
-                                  call="POST createObResult", sent=True)
-            return dict(desired, defId=str(def_id))
+            return dict(desired, defId=payload["defId"])
         if action == UPDATE:
             self.client.update_result(self.vdn_id, def_id, desired["display_result"], desired["obs_codes"])
             return dict(desired, defId=str(def_id))
@@ -265,16 +326,24 @@ class ObResultManager(object):
     def ensure(self, desired, state):
         """Make the result match desired (state present) or go away (absent).
 
-        Returns dict(changed, before, after, def_id, action, attempts). A write whose
-        outcome is unknown (connection lost, timeout, 5xx, unreadable answer) is
-        never repeated blindly: the state is read again, and the write is only
-        tried again when it provably did not happen, at most client.retries times.
+        Returns dict(changed, before, after, def_id, action, attempts, removed). A write whose
+        outcome is unknown (connection lost, timeout, 5xx, unreadable answer) is never
+        repeated blindly: the state is read again, and the write is only tried again when it
+        provably did not happen, at most client.retries times; a create that may still land
+        (timeout, 504) is never sent again. Identical copies of the result are removed, the
+        lowest defId staying; after its own create, a task that finds a copy with a lower
+        defId (another run's) removes its own.
         """
         desired = dict(desired, vdn_id=self.vdn_id, obs_codes=normalize_codes(desired.get("obs_codes")))
-        before, listing = self.read(desired)
+        copies = []
+        before, listing = self.read(desired, copies)
+        for copy in copies:
+            self.remove(copy)
         done = self.apply(desired, before, lambda current, fresh: plan(current, fresh, desired, state),
-                          listing=listing)
+                          listing=listing, reread=lambda: self.read(desired, []))
         after, current = done["after"], done["current"]
+        if done["action"] == CREATE and after is not None and not self.check_mode:
+            _survivor, after = self.settle_race(desired, after)
         if after is not None and state == "present" and not after.get("result_code") and current:
             after = dict(after, result_code=current.get("result_code"))
         result_id = None
@@ -283,22 +352,65 @@ class ObResultManager(object):
                 result_id = candidate["defId"]
                 break
         return dict(
-            changed=summary(before) != summary(after),
+            changed=summary(before) != summary(after) or bool(self.removed),
             before=before,
             after=after,
             def_id=result_id,
             action=done["action"],
             attempts=done["attempts"],
+            removed=list(self.removed),
         )
+
+    def remove(self, result):
+        """Delete one result by its defId (a copy), reconciling an unknown outcome; in check mode only note it."""
+        def_id = result["defId"]
+
+        def reread():
+            listing = self.client.list_results(self.vdn_id)
+            if any(item["defId"] == def_id for item in listing):
+                return self.state_of(def_id), listing
+            return None, listing
+
+        self.apply(result, result, lambda current, _listing: (DELETE, def_id) if current else (None, None),
+                   reread=reread)
+        self.removed.append(def_id)
+
+    def settle_race(self, desired, created):
+        """After this task's create: when another result shows the same display text with a lower defId,
+        delete this task's own create and converge on that one (the lowest defId stays, on every run alike).
+
+        Returns (the survivor as read, the state the task leaves it in), or (None, created) when this
+        task's create stays.
+        """
+        listing = self.client.list_results(self.vdn_id)
+        keep = race_survivor(listing, desired["display_result"], created["defId"])
+        if keep is None:
+            return None, created
+        self.remove(created)
+        survivor = self.state_of(keep["defId"])
+        if desired.get("result_code") and survivor.get("result_code") != desired["result_code"]:
+            raise ResourceError(
+                "another run created an external result with the display text %r on VDN %s at the same time "
+                "(defId %s, result code %s), with a lower defId, so it stays; this task's own create (defId %s, "
+                "result code %r) was removed again, since display texts must stay unique. Give the results "
+                "different display texts." % (desired["display_result"], self.vdn_id, survivor["defId"],
+                                              repr(survivor.get("result_code")) if survivor.get("result_code") else "none",
+                                              created["defId"], desired["result_code"]),
+                defId=survivor["defId"], duplicates_removed=list(self.removed))
+        done = self.apply(desired, survivor, lambda current, _fresh: plan_write(current, desired, "present"),
+                          reread=lambda: (self.state_of(survivor["defId"]), None))
+        return survivor, done["after"]
 
     def apply(self, desired, current, replan, listing=None, reread=None):
         """Carry out the write replan(current, listing) asks for, reconciling ambiguous failures.
 
         replan(current, listing) -> (action, def_id), with action None when nothing is to do.
         reread() -> (current, listing), a fresh read of the server's state; by default
-        read(desired). A write whose outcome is unknown is followed by a reread and is
-        only tried again when replan says it is still needed, at most client.retries
-        more times. In check mode nothing is written.
+        read(desired). A write whose outcome is unknown, or that the server refused because
+        another run got there first (the result code exists, the defId is gone), is followed by
+        a reread; it is only tried again when replan says it is still needed, at most
+        client.retries more times. A create that may still be in flight is never sent again.
+        In check mode nothing is written.
 
         Returns dict(after, current, action, attempts): the state the write left (as
         far as known without another read), the last state read, the action taken.
@@ -316,43 +428,73 @@ class ObResultManager(object):
                 after = None if action == DELETE else dict(desired, defId=def_id)
                 break
             attempts += 1
-            last_error = self._try_write(action, def_id, desired)
-            if isinstance(last_error, dict) or last_error is None:
-                after = last_error
+            outcome = self._try_write(action, def_id, desired)
+            if not isinstance(outcome, IsalesError):
+                after = outcome
                 break
-            current, listing = self._reread_after(action, desired, last_error, reread)
-            action_again, def_id_again = replan(current, listing)
-            settle_reads = 0
-            while action_again is not None and last_error.in_flight and settle_reads < SETTLE_READS:
-                # The server may still be working on the write: give it `timeout` more seconds
-                # (twice) to land before concluding that it did not happen.
-                settle_reads += 1
-                self.client.sleep(self.client.timeout)
-                current, listing = self._reread_after(action, desired, last_error, reread)
-                action_again, def_id_again = replan(current, listing)
+            current, listing, action_again, def_id_again = self._reconcile(action, desired, outcome, reread, replan)
             if action_again is None:
                 after = current
                 break
+            if action == CREATE and outcome.in_flight:
+                raise self._outcome_unknown(desired, outcome)
+            if not outcome.ambiguous and (action_again, def_id_again) == (action, def_id):
+                raise outcome  # a refusal that the state does not explain
             if attempts > self.client.retries:
                 raise IsalesError(
                     "%s of the external result %r on VDN %s failed after %d %s; after each failure the "
                     "server's state was read again and showed the %s had not happened. Last cause: %s"
                     % (action, desired["display_result"], self.vdn_id, attempts, "try" if attempts == 1 else "tries",
-                       action, last_error.msg),
-                    last_error.kind, call=last_error.call, status=last_error.status,
-                    return_code=last_error.return_code, return_desc=last_error.return_desc, attempts=attempts)
-            self.client.pause(attempts, last_error)
+                       action, outcome.msg),
+                    outcome.kind, call=outcome.call, status=outcome.status,
+                    return_code=outcome.return_code, return_desc=outcome.return_desc, attempts=attempts)
+            self.client.pause(attempts, outcome)
             action, def_id = action_again, def_id_again
         return dict(after=after, current=current, action=action_done, attempts=attempts)
 
+    def _reconcile(self, action, desired, err, reread, replan):
+        """(current, listing, next action, its defId) after a write that failed with err.
+
+        A write that may still be in flight (timeout, 504) gets SETTLE_READS more reads,
+        `timeout` seconds apart, to land before it counts as not having happened.
+        """
+        current, listing = self._reread_after(action, desired, err, reread)
+        action_again, def_id_again = replan(current, listing)
+        settle_reads = 0
+        while action_again is not None and err.in_flight and settle_reads < SETTLE_READS:
+            settle_reads += 1
+            self.client.sleep(self.client.timeout)
+            current, listing = self._reread_after(action, desired, err, reread)
+            action_again, def_id_again = replan(current, listing)
+        return current, listing, action_again, def_id_again
+
+    def _outcome_unknown(self, desired, err):
+        waited = self.client.timeout * SETTLE_READS
+        return IsalesError(
+            "the create of the external result %r on VDN %s got no answer in time (%s), and reading the VDN's "
+            "results %d times over %d s more did not show it: its outcome is unknown - the create may still land "
+            "on the server. It was not sent again, so that it cannot land twice. Run the task again once the "
+            "server answers: it converges (a copy that lands later is removed, the lowest defId staying)."
+            % (desired["display_result"], self.vdn_id, err.msg, SETTLE_READS + 1, waited),
+            err.kind, call=err.call, status=err.status, return_code=err.return_code, return_desc=err.return_desc)
+
     def _try_write(self, action, def_id, desired):
-        """The state a write leaves, or the IsalesError of a write whose outcome is unknown."""
+        """The state a write leaves, or the IsalesError of a write to reconcile by reading again."""
         try:
             return self._write(action, def_id, desired)
         except IsalesError as err:
-            if not err.ambiguous:
-                raise
-            return err
+            if err.ambiguous or self._refused_by_a_race(action, err, desired):
+                return err
+            raise
+
+    @staticmethod
+    def _refused_by_a_race(action, err, desired):
+        """A refusal another run can cause: the result code exists (create), the defId is gone (update, delete)."""
+        if err.kind != KIND_API:
+            return False
+        if action == CREATE:
+            return bool(desired.get("result_code")) and err.return_code == CODE_PARAMETER_ERROR
+        return err.return_code == CODE_WRONG_VALUE
 
     def _reread_after(self, action, desired, err, reread=None):
         try:

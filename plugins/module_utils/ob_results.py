@@ -22,6 +22,8 @@ from ansible_collections.huawei.isales.plugins.module_utils.client import Isales
 from ansible_collections.huawei.isales.plugins.module_utils.ob_result import (
     CREATE,
     DELETE,
+    DUPLICATE_PAUSE,
+    DUPLICATE_READS,
     UPDATE,
     ObResultManager,
     ResourceError,
@@ -30,8 +32,12 @@ from ansible_collections.huawei.isales.plugins.module_utils.ob_result import (
     conflict_error,
     find,
     from_detail,
+    identical,
+    lowest,
     normalize_codes,
     plan_write,
+    race_survivor,
+    summary,
     validate_fields,
     validate_vdn,
 )
@@ -69,12 +75,12 @@ def validate_bulk(params):
         prefix = "%s: " % _label(index)
         if state in (REPLACED, OVERRIDDEN):
             problems.extend(validate_fields(entry, require_codes=True, codes_needed_when="state=%s" % state,
-                                            prefix=prefix))
+                                            prefix=prefix, written=True))
         else:
             if entry.get("display_result") is None and not entry.get("result_code"):
                 problems.append("%sdisplay_result or result_code is required to identify the result" % prefix)
             fields = entry if state == MERGED else dict(entry, obs_codes=None)
-            problems.extend(validate_fields(fields, require_display=False, prefix=prefix))
+            problems.extend(validate_fields(fields, require_display=False, prefix=prefix, written=state == MERGED))
         text = entry.get("display_result")
         if text is not None and text.strip():
             if text in texts:
@@ -152,33 +158,45 @@ def match_config(config, listing):
     return pairs
 
 
-def details_needed(state, pairs, listing, diff=False):
-    """defIds whose detail (OBS codes) must be read: the matched results, to compare them
-    (or, when deleting, only to show them in a diff), and the results overridden deletes,
-    for a diff."""
+def duplicate_groups(config, listing):
+    """The groups of listed results (two or more) that one config entry would match by its display text
+    (result codes are unique on a server, so only entries without one can match several)."""
+    by_text = {}
+    for item in listing:
+        by_text.setdefault(item.get("displayResult"), []).append(item)
+    groups = []
+    for entry in config:
+        group = by_text.get(entry.get("display_result")) if not entry.get("result_code") else None
+        if group and len(group) > 1 and group not in groups:
+            groups.append(group)
+    return groups
+
+
+def details_needed(state, pairs, listing):
+    """defIds whose detail (OBS codes) must be read: the matched results, to compare them, and every
+    result the task will delete, so that what it returns as deleted is enough to create it again."""
     matched = [str(item.get("defId")) for _index, item in pairs if item is not None]
-    if state == DELETED:
-        if not pairs:  # delete_all
-            return [str(item.get("defId")) for item in listing] if diff else []
-        return matched if diff else []
-    needed = matched
-    if state == OVERRIDDEN and diff:
+    if state == DELETED and not pairs:  # delete_all
+        return [str(item.get("defId")) for item in listing]
+    if state == OVERRIDDEN:
         taken = set(matched)
-        needed = needed + [str(item.get("defId")) for item in listing if str(item.get("defId")) not in taken]
-    return needed
+        return matched + [str(item.get("defId")) for item in listing if str(item.get("defId")) not in taken]
+    return matched
 
 
 class Op(object):
     """One planned write (or a result left as it is, action None)."""
 
-    __slots__ = ("action", "def_id", "before", "after", "index")
+    __slots__ = ("action", "def_id", "before", "after", "index", "copy")
 
-    def __init__(self, action, def_id, before, after, index=None):
+    def __init__(self, action, def_id, before, after, index=None, copy=False):
         self.action = action
         self.def_id = def_id
         self.before = before
         self.after = after
         self.index = index
+        # A delete of a copy of a result the task manages (reported in duplicates_removed).
+        self.copy = copy
 
     def __repr__(self):
         return "Op(%s, %s)" % (self.action, self.def_id)
@@ -278,11 +296,43 @@ def _check_unique_texts(vdn_id, entries, kept):
 
 
 def _ordered(ops):
-    """Deletes, then updates (a result giving up a display text before the one taking it), then creates."""
+    """The writes in a safe order: first the updates and creates that need no display text a delete
+    frees (so that a refusal by the server stops the task before anything is deleted), then the
+    deletes, then the updates and creates that take a freed text. Within each phase, an update
+    that takes a text waits for the update that gives it up."""
+    return [op for group in write_phases(ops) for op in group]
+
+
+def write_phases(ops):
+    """The writes of _ordered() as groups, each of which may run at once, the groups in order."""
     deletes = [op for op in ops if op.action == DELETE]
-    updates = [op for op in ops if op.action == UPDATE]
-    creates = [op for op in ops if op.action == CREATE]
-    return deletes + [op for level in update_levels(updates) for op in level] + creates
+    blocked = _needs_a_freed_text(ops, set(op.before["display_result"] for op in deletes))
+    first = [op for op in ops if op.action != DELETE and id(op) not in blocked]
+    last = [op for op in ops if op.action != DELETE and id(op) in blocked]
+    groups = _levels(first) + [deletes] + _levels(last)
+    return [group for group in groups if group]
+
+
+def _levels(ops):
+    """Updates level by level (see update_levels), then creates."""
+    return update_levels([op for op in ops if op.action == UPDATE]) + [[op for op in ops if op.action == CREATE]]
+
+
+def _needs_a_freed_text(ops, freed):
+    """ids of the creates and updates that must wait for a delete: they take a text a deleted
+    result shows, or one that an update which itself waits gives up."""
+    blocked = set()
+    changed = True
+    while changed:
+        changed = False
+        for op in ops:
+            if op.action == DELETE or id(op) in blocked or op.after["display_result"] not in freed:
+                continue
+            blocked.add(id(op))
+            changed = True
+            if op.action == UPDATE and op.before["display_result"] != op.after["display_result"]:
+                freed = freed | {op.before["display_result"]}
+    return blocked
 
 
 def update_levels(updates):
@@ -365,15 +415,14 @@ class BulkRun(object):
         self.check_mode = check_mode
         self.write_workers = max(1, int(write_workers))
         self._lock = threading.Lock()
-
-    def _path(self, suffix):
-        return self.pool.client().api_path(self.vdn_id, suffix)
+        # Deletes of this task's own creates that lost a race, once made.
+        self.settled = []
 
     def catalogue(self):
-        return self.pool.read_all_pages(self._path("queryOBSResultCode"), "obsCodes", id_key="obsCode")
+        return self.pool.list_obs_codes(self.vdn_id)
 
     def listing(self):
-        return self.pool.read_all_pages(self._path("queryOBSResults"), "data", id_key="defId")
+        return self.pool.list_results(self.vdn_id)
 
     def details(self, def_ids):
         vdn_id = self.vdn_id
@@ -382,24 +431,58 @@ class BulkRun(object):
             return def_id, from_detail(client.get_result(vdn_id, def_id), vdn_id)
         return dict(self.pool.map(read, def_ids))
 
-    def plan(self, config, state, diff=False, validate_obs_codes=False):
-        """(ops, unchanged) from one listing and the details needed."""
-        if validate_obs_codes and state != DELETED:
+    def settled_listing(self, config):
+        """The VDN's listing, and the identical copies (states) of results that config entries match.
+
+        A listing in which an entry matches several results is read again (DUPLICATE_READS in
+        all, DUPLICATE_PAUSE apart): another run may be removing its copy. Copies that persist
+        and are identical are resolved, the lowest defId staying; the others are returned to be
+        deleted and left out of the listing. Copies that differ stay: match_config refuses them.
+        """
+        for attempt in range(1, DUPLICATE_READS + 1):
+            listing = self.listing()
+            groups = duplicate_groups(config, listing)
+            if not groups or attempt == DUPLICATE_READS:
+                break
+            self.pool.client().sleep(DUPLICATE_PAUSE)
+        copies = []
+        for group in groups:
+            states = list(self.details([item["defId"] for item in group]).values())
+            if identical(states):
+                keep = lowest(states)
+                copies.extend(sorted((state for state in states if state is not keep), key=lambda st: int(st["defId"])))
+        gone = set(copy["defId"] for copy in copies)
+        return [item for item in listing if item["defId"] not in gone], copies
+
+    def plan(self, config, state, validate_obs_codes=False):
+        """(ops, unchanged) from one listing and the details needed.
+
+        Before any write: the OBS codes the task will write are checked against the VDN's
+        catalogue (always when it creates or updates; with validate_obs_codes, even when it
+        does not), and identical copies of a result it manages are planned for deletion.
+        """
+        listing, copies = self.settled_listing(config)
+        pairs = match_config(config, listing)
+        details = self.details(details_needed(state, pairs, listing))
+        ops, unchanged = plan_bulk(self.vdn_id, config, listing, pairs, details, state)
+        writes = [op for op in ops if op.action in (CREATE, UPDATE)]
+        if state != DELETED and (writes or validate_obs_codes):
             wanted = set()
-            for entry in config:
+            for entry in ([config[op.index] for op in writes] if not validate_obs_codes else config):
                 wanted.update(entry.get("obs_codes") or [])
             check_obs_codes(self.catalogue(), wanted, self.vdn_id)
-        listing = self.listing()
-        pairs = match_config(config, listing)
-        details = self.details(details_needed(state, pairs, listing, diff=diff))
-        return plan_bulk(self.vdn_id, config, listing, pairs, details, state)
+        copy_ops = [Op(DELETE, copy["defId"], copy, None, copy=True) for copy in copies]
+        return _ordered(ops + copy_ops), unchanged
 
     def execute(self, ops):
-        """Make the writes, in order (groups of independent ones at most write_workers at a time).
+        """Make the writes, in order (groups of independent ones at most write_workers at a time),
+        then settle races: a result this task created whose display text another run created at the
+        same time with a lower defId is deleted again, and the survivor stands in for it.
 
-        Returns the ops done, in the plan's order, with their after state as the
-        server confirmed it. Raises BulkError (carrying what was done) on the first
-        failure; the writes not yet started then are not made.
+        Returns the ops done, in the plan's order, with their after state as the server confirmed
+        it (a created result given up to a racer becomes an op of its own: action None, or an
+        update). Raises BulkError (carrying what was done) on the first failure; the writes not yet
+        started then are not made.
         """
         if self.check_mode:
             return list(ops)
@@ -407,18 +490,40 @@ class BulkRun(object):
         try:
             for group in self._groups(ops):
                 self.pool.map(lambda client, op: self._apply(client, op, done), group, size=self.write_workers)
+            result = [done[id(op)] for op in ops if id(op) in done]
+            return self.settle_races(result)
         except (IsalesError, ResourceError) as err:
-            raise BulkError(err, [done[id(op)] for op in ops if id(op) in done])
-        return [done[id(op)] for op in ops if id(op) in done]
+            raise BulkError(err, [done[id(op)] for op in ops if id(op) in done] + self.settled)
+
+    def settle_races(self, done):
+        """The race rule of ObResultManager.settle_race for every result this task created, on one listing.
+
+        A created result that another run's copy (lower defId) wins over is replaced in the ops by
+        the delete of this task's copy and by the survivor (left as it is, or updated to what the
+        entry asks).
+        """
+        created = [op for op in done if op.action == CREATE and op.after is not None]
+        if not created:
+            return done
+        listing = self.listing()
+        out = []
+        for op in done:
+            if op not in created or race_survivor(listing, op.after["display_result"], op.after["defId"]) is None:
+                out.append(op)
+                continue
+            manager = ObResultManager(self.pool.client(), self.vdn_id)
+            survivor, after = manager.settle_race(dict(op.after), op.after)
+            lost = Op(DELETE, op.after["defId"], op.after, None, op.index, copy=True)
+            self.settled.append(lost)
+            action = UPDATE if summary(after) != summary(survivor) else None
+            out.extend([lost, Op(action, survivor["defId"], survivor, after, op.index)])
+        return out
 
     def _groups(self, ops):
-        """Runs of ops that may go concurrently: all deletes, each level of updates, all creates."""
+        """Runs of ops that may go concurrently, in order (one run of all ops with one write worker)."""
         if self.write_workers == 1:
             return [ops]
-        groups = [[op for op in ops if op.action == DELETE]]
-        groups.extend(update_levels([op for op in ops if op.action == UPDATE]))
-        groups.append([op for op in ops if op.action == CREATE])
-        return [group for group in groups if group]
+        return write_phases(ops)
 
     def _apply(self, client, op, done):
         """One write through ObResultManager.apply: an ambiguous failure is reconciled by reading again."""
@@ -449,4 +554,4 @@ class BulkRun(object):
             after = dict(after, result_code=op.before.get("result_code"))
         def_id = (after or {}).get("defId") or op.def_id
         with self._lock:
-            done[id(op)] = Op(op.action, def_id, op.before, after, op.index)
+            done[id(op)] = Op(op.action, def_id, op.before, after, op.index, copy=op.copy)

@@ -22,6 +22,7 @@ from ansible_collections.huawei.isales.plugins.module_utils.client import (
     KIND_CONNECTION,
     KIND_TIMEOUT,
     KIND_TLS,
+    OP_LIST,
     IsalesError,
     normalize_signed_headers,
 )
@@ -54,7 +55,7 @@ def read_once(client, vdn_id, names, tls):
         error=None,
     )
     try:
-        client.read("GET", client.api_path(vdn_id, "queryOBSResults"), query={"pageSize": "1", "pageNum": "1"},
+        client.read("GET", client.api_path(vdn_id, OP_LIST), query={"pageSize": "1", "pageNum": "1"},
                     signed_headers=names)
         finding.update(auth=ACCEPTED, returnCode=client.last_return_code, returnDesc=client.last_return_desc)
     except IsalesError as err:

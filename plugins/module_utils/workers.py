@@ -16,7 +16,7 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.huawei.isales.plugins.module_utils.client import PAGE_SIZE, IsalesClient, IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesClient, IsalesError
 from ansible_collections.huawei.isales.plugins.module_utils.common import client_from_module, client_settings, fail_on_error
 
 MAX_WORKERS = 32
@@ -113,55 +113,17 @@ class ClientPool(object):
             raise error
         return results
 
-    def read_all_pages(self, path, key, id_key=None):
-        """Every item of a paged list call: page 1 first (it tells totalCount), then the
-        other pages concurrently.
+    def map_pages(self, path, numbers):
+        """The payloads of pages `numbers` of a list call, read concurrently (IsalesClient.read_list)."""
+        return self.map(lambda client, number: client.read_page(path, number), numbers)
 
-        Falls back to reading page after page (IsalesClient.read_pages) when the server
-        pages differently than asked, or when the list changed while it was read (the
-        pages disagree on totalCount, or the items identified by id_key are not
-        exactly totalCount distinct ones).
-        """
-        main = self.client()
-        first_items, total = _page(main.read("GET", path, query=_page_query(1)), key, path)
-        pages = -(-total // PAGE_SIZE)
-        if pages <= 1:
-            if len(first_items) >= total:
-                return first_items
-            return main.read_pages(path, key)
-        if len(first_items) < PAGE_SIZE:
-            return main.read_pages(path, key)
+    def list_results(self, vdn_id):
+        """The VDN's external results; pages beyond the first read `size` at a time."""
+        return self.client().list_results(vdn_id, map_pages=self.map_pages, batch=self.size)
 
-        def read_page(client, number):
-            return _page(client.read("GET", path, query=_page_query(number)), key, path)
-
-        items = list(first_items)
-        consistent = True
-        for page_items, page_total in self.map(read_page, range(2, pages + 1)):
-            items.extend(page_items)
-            consistent = consistent and page_total == total
-        if id_key is not None:
-            consistent = consistent and len(set(str(item.get(id_key)) for item in items)) == total
-        if not consistent or len(items) != total:
-            return main.read_pages(path, key)
-        return items
-
-
-def _page_query(number):
-    return {"pageSize": str(PAGE_SIZE), "pageNum": str(number)}
-
-
-def _page(payload, key, path):
-    """(items, totalCount) of one page of a list call."""
-    items = payload.get(key) or []
-    if not isinstance(items, list):
-        raise IsalesError("the server's answer to GET %s has no %s list" % (path, key), "parse",
-                          call="GET %s" % path)
-    try:
-        total = int(payload.get("totalCount", 0))
-    except (TypeError, ValueError):
-        total = 0
-    return items, total
+    def list_obs_codes(self, vdn_id):
+        """The VDN's OBS code catalogue; pages beyond the first read `size` at a time."""
+        return self.client().list_obs_codes(vdn_id, map_pages=self.map_pages, batch=self.size)
 
 
 def run_info_module(module, run, problems):

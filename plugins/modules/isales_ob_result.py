@@ -19,9 +19,21 @@ description:
   - Display texts stay unique on a VDN; the module never creates a second result showing the same text.
   - A result whose display text or OBS codes differ is updated in place. The server does not allow a
     result code to be changed.
-  - Writes are never repeated blindly. When a write's outcome is unknown (connection lost, timeout,
-    5xx or unreadable answer), the module reads the VDN's results again and writes again only when the
-    first write provably did not happen, so a flaky server never leads to a duplicate.
+  - Writes are never repeated blindly. When a write's outcome is unknown (connection lost, 5xx or
+    unreadable answer), the module reads the VDN's results again and writes again only when the
+    first write provably did not happen. A create that got no answer in time (a client timeout, or HTTP 504
+    from a gateway) may still land on the server; it is never sent again - when reading the VDN again
+    (at once, then twice O(timeout) seconds apart) does not show it, the task fails saying that its
+    outcome is unknown, and a re-run converges.
+  - Overlapping runs (an AWX schedule meeting a manual launch, or hosts that share a VDN) converge on one
+    result per display text. After its create, a task reads the VDN again; when another result shows the
+    same display text, the one with the lowest defId stays on every run alike, and a task whose own create
+    is not that one deletes it and reports the survivor (RV(duplicates_removed)). A VDN that shows
+    identical copies of the result (same display text, result code and OBS codes) is read again a few
+    times, then reduced to its lowest defId; copies that differ are reported as ambiguous instead.
+  - What overlapping runs cannot promise is that no other run ever sees two copies for a moment, or
+    anything about runs that ask for different things for one display text (the last writer wins; results
+    that differ are never merged).
 author:
   - huawei.isales contributors (@huawei-isales)
 extends_documentation_fragment:
@@ -125,15 +137,29 @@ defId:
   type: str
   sample: "1645244637"
 returnCode:
-  description: The C(returnCode) of the last API call the task made (V(0200000) is success).
+  description:
+    - The C(returnCode) of the last write the task made (V(0200000) is success); of its last read when it
+      wrote nothing.
   returned: always
   type: str
   sample: "0200000"
 returnDesc:
-  description: The C(returnDesc) of the last API call the task made.
+  description: The C(returnDesc) that goes with RV(returnCode).
   returned: always
   type: str
   sample: "createObResult Success!"
+duplicates_removed:
+  description:
+    - The defIds of the results this task deleted because they were copies of the result it manages, the
+      lowest defId staying. Either identical copies it found (same display text, result code and OBS codes,
+      as a create that landed late or an earlier race leaves), or its own create when another run created
+      the same display text at the same time and got the lower defId.
+    - In check mode, the copies that would be deleted.
+  returned: always
+  type: list
+  elements: str
+  sample: ["1645244702"]
+  version_added: 1.1.0
 ob_result:
   description: The external result after the task, V(null) when it does not exist.
   returned: always
@@ -229,14 +255,21 @@ def run(module, client):
     if params["validate_obs_codes"] and params["state"] == "present":
         check_obs_codes(client.list_obs_codes(params["vdn_id"]), params["obs_codes"], params["vdn_id"])
     manager = ObResultManager(client, params["vdn_id"], check_mode=module.check_mode)
-    outcome = manager.ensure(desired_from(params), params["state"])
+    try:
+        outcome = manager.ensure(desired_from(params), params["state"])
+    except (IsalesError, ResourceError) as err:
+        # Copies removed before the failure are changes too.
+        err.partial = dict(changed=bool(manager.removed), duplicates_removed=list(manager.removed))
+        raise
+    return_code, return_desc = client.reported_return
     result = dict(
         changed=outcome["changed"],
         defId=outcome["def_id"],
-        returnCode=client.last_return_code,
-        returnDesc=client.last_return_desc,
+        returnCode=return_code,
+        returnDesc=return_desc,
         ob_result=public_state(outcome["after"]),
-        ansible_facts=dict(isales_ob_result=dict(defId=outcome["def_id"], returnCode=client.last_return_code)),
+        duplicates_removed=outcome["removed"],
+        ansible_facts=dict(isales_ob_result=dict(defId=outcome["def_id"], returnCode=return_code)),
     )
     if module._diff:
         result["diff"] = dict(before=summary(outcome["before"]), after=summary(outcome["after"]))
@@ -252,9 +285,11 @@ def main():
     try:
         module.exit_json(**run(module, client))
     except IsalesError as err:
-        fail_on_error(module, err, changed=False, returnCode=err.return_code)
+        fail_on_error(module, err, returnCode=err.return_code, **getattr(err, "partial", dict(changed=False)))
     except ResourceError as err:
-        module.fail_json(msg=err.msg, changed=False, **err.details)
+        details = dict(getattr(err, "partial", dict(changed=False)))
+        details.update(err.details)
+        module.fail_json(msg=err.msg, **details)
 
 
 if __name__ == "__main__":

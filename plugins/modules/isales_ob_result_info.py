@@ -168,8 +168,7 @@ def selected(listing, display_result=None, result_code=None):
 
 def run(params, pool):
     vdn_id = params["vdn_id"]
-    client = pool.client()
-    listing = pool.read_all_pages(client.api_path(vdn_id, "queryOBSResults"), "data", id_key="defId")
+    listing = pool.list_results(vdn_id)
     kept = selected(listing, params["display_result"], params["result_code"])
     if params["obs_codes"]:
         def read(worker, item):

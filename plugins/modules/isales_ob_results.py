@@ -23,9 +23,17 @@ description:
   - Display texts stay unique on the VDN; two entries of O(config) with the same display text or result code
     are refused before any request is sent, and so is an end state in which a created or renamed result would
     show the text of another result.
-  - Writes are never repeated blindly. When a write's outcome is unknown (connection lost, timeout, 5xx or
+  - Before the first write, every O(config[].obs_codes) the task will write is checked against the VDN's OBS
+    code catalogue (one read per 50 codes), and the creates and updates that need no display text freed by a
+    delete are made before the deletes, so that an entry the server refuses stops the task before anything
+    is deleted. The results it deletes have their details read first, so RV(deleted) can recreate them.
+  - Writes are never repeated blindly. When a write's outcome is unknown (connection lost, 5xx or
     unreadable answer), the module reads the VDN's results again and writes again only when the write
-    provably did not happen.
+    provably did not happen. A create that got no answer in time (timeout, HTTP 504) is never sent again;
+    the task fails saying its outcome is unknown, and a re-run converges.
+  - Overlapping runs converge on one result per display text exactly as
+    M(huawei.isales.isales_ob_result) does (see there), per result - the lowest defId stays; a task's own
+    create that loses is deleted again and reported in RV(duplicates_removed).
   - On a failure the task stops making writes; the writes made so far are returned in RV(created),
     RV(updated) and RV(deleted).
 author:
@@ -41,8 +49,7 @@ attributes:
   diff_mode:
     description:
       - Shows, for each result written, its display text, result code and sorted OBS codes before and after.
-      - With O(state=deleted) and O(state=overridden), the OBS codes of the results deleted are read (and
-        shown) only in diff mode.
+      - The results deleted are shown with their OBS codes.
     support: full
 options:
   config:
@@ -111,8 +118,8 @@ options:
     default: 1
   validate_obs_codes:
     description:
-      - Read the VDN's OBS code catalogue first and fail, before any write, naming every code of O(config) that is
-        not in it.
+      - Check every code of O(config) against the VDN's OBS code catalogue even when the task writes nothing
+        (the codes it writes are always checked), and fail naming the codes the catalogue lacks.
       - Costs one more read per 50 codes of the catalogue.
     type: bool
     default: false
@@ -211,12 +218,25 @@ updated:
             "obs_codes": ["00602", "00606", "00607"]}]
 deleted:
   description:
-    - The results deleted (or that would be), as they were. Same keys as RV(created).
-    - C(obs_codes) is V(null) when the result's detail was not read (it is read in diff mode).
+    - The results deleted (or that would be), as they were, with their OBS codes, so that they can be created
+      again. Same keys as RV(created).
   returned: always
   type: list
   elements: dict
   sample: [{"defId": "1645244639", "display_result": "Old", "result_code": null, "obs_codes": null}]
+duplicates_removed:
+  description:
+    - The defIds of the results deleted because they were copies of a result of O(config), the lowest defId
+      staying. Either identical copies found on the VDN (same display text, result code and OBS codes, as a
+      create that landed late or an earlier race leaves), or the task's own create when another run created
+      the same display text at the same time and got the lower defId (that result is then reported in
+      RV(unchanged) or RV(updated)).
+    - In check mode, the copies that would be deleted.
+  returned: always
+  type: list
+  elements: str
+  sample: ["1645244702"]
+  version_added: 1.1.0
 unchanged:
   description:
     - The defIds of the results of O(config) that were already as asked.
@@ -278,14 +298,19 @@ def report(ops, unchanged):
     """The task's created / updated / deleted / unchanged lists."""
     # Unchanged results are reported by defId only: a VDN has thousands of them, and every
     # container in a module's result costs time in Ansible (no_log masking, pickling).
-    result = dict(created=[], updated=[], deleted=[], unchanged=[op.def_id for op in unchanged])
+    result = dict(created=[], updated=[], deleted=[], unchanged=[op.def_id for op in unchanged],
+                  duplicates_removed=[])
     for op in ops:
-        if op.action == CREATE:
+        if op.copy:
+            result["duplicates_removed"].append(op.def_id)
+        elif op.action == CREATE:
             result["created"].append(public(op.after))
         elif op.action == UPDATE:
             result["updated"].append(public(op.after))
         elif op.action == DELETE:
             result["deleted"].append(public(op.before))
+        else:  # the survivor of a race, already as asked
+            result["unchanged"].append(op.def_id)
     return result
 
 
@@ -294,7 +319,7 @@ def run(module, pool):
     params = module.params
     bulk = BulkRun(pool, params["vdn_id"], check_mode=module.check_mode,
                    write_workers=min(params["write_workers"], params["max_workers"]))
-    ops, unchanged = bulk.plan(normalize_config(params["config"]), params["state"], diff=module._diff,
+    ops, unchanged = bulk.plan(normalize_config(params["config"]), params["state"],
                                validate_obs_codes=params["validate_obs_codes"])
     try:
         done = bulk.execute(ops)
@@ -302,9 +327,9 @@ def run(module, pool):
         err.result = report(err.done, unchanged)
         raise
     result = report(done, unchanged)
-    result["changed"] = bool(done)
+    result["changed"] = any(op.action for op in done)
     if module._diff:
-        result["diff"] = [diff_entry(op) for op in done]
+        result["diff"] = [diff_entry(op) for op in done if op.action]
     return result
 
 
@@ -328,7 +353,7 @@ def main():
         pool.close()
         cause = err.cause
         done = err.result
-        written = len(done["created"]) + len(done["updated"]) + len(done["deleted"])
+        written = len(done["created"]) + len(done["updated"]) + len(done["deleted"]) + len(done["duplicates_removed"])
         msg = "%s. Before this failure the task created %d, updated %d and deleted %d results (returned in " \
               "created, updated and deleted); the writes after it were not made. Run the task again: it converges." \
               % (cause.msg.rstrip("."), len(done["created"]), len(done["updated"]), len(done["deleted"]))

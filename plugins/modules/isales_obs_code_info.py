@@ -127,9 +127,7 @@ def validate_info(params):
 
 
 def run(params, pool):
-    client = pool.client()
-    catalogue = pool.read_all_pages(client.api_path(params["vdn_id"], "queryOBSResultCode"), "obsCodes",
-                                    id_key="obsCode")
+    catalogue = pool.list_obs_codes(params["vdn_id"])
     wanted = params["obs_codes"]
     entries = [catalogue_entry(item) for item in catalogue]
     unknown = []

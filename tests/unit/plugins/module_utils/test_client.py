@@ -98,6 +98,18 @@ def test_path_prefix_of_the_base_url_is_kept_and_signed(mocked, make_client):
     assert sent.headers["Authorization"] == expected
 
 
+@pytest.mark.parametrize("prefix,sent", [("/my%20gw", "/my%20gw"), ("/my gw", "/my%20gw"), ("/a%2fb", "/a%2Fb")])
+def test_a_path_prefix_is_sent_once_encoded_and_signed_as_sent(mocked, make_client, prefix, sent):
+    path = sent + "/rest/isales/v1/openapi/campaigns/3/9/deleteObsResult"
+    mocked.add(responses.DELETE, BASE + path, json=ok())
+    make_client(url=BASE + prefix).delete_result(3, "9")
+    request = mocked.calls[0].request
+    assert request.path_url == path
+    expected = signer.authorization("ak", SECRET, "DELETE", path, headers={"host": "isales.example.com:28443"},
+                                    timestamp=NOW)
+    assert request.headers["Authorization"] == expected
+
+
 def test_listing_pages_until_total_count(mocked, make_client):
     items = [{"defId": str(i), "displayResult": "r%d" % i, "resultCode": ""} for i in range(120)]
     for page in (1, 2, 3):
@@ -110,9 +122,10 @@ def test_listing_pages_until_total_count(mocked, make_client):
 
 
 def test_listing_stops_on_an_empty_page(mocked, make_client):
-    mocked.add(responses.GET, PREFIX + "queryOBSResults", json=ok(totalCount=500, data=[{"defId": "1"}]))
+    full = [{"defId": str(i), "displayResult": "r%d" % i, "resultCode": ""} for i in range(50)]
+    mocked.add(responses.GET, PREFIX + "queryOBSResults", json=ok(totalCount=500, data=full))
     mocked.add(responses.GET, PREFIX + "queryOBSResults", json=ok(totalCount=500, data=[]))
-    assert make_client().list_results(12) == [{"defId": "1"}]
+    assert make_client().list_results(12) == full
     assert len(mocked.calls) == 2
 
 
@@ -134,6 +147,7 @@ def test_vendor_error_code_gets_its_meaning(mocked, make_client):
 
 def test_unknown_code_is_said_to_be_unknown(mocked, make_client):
     mocked.add(responses.GET, PREFIX + "5/queryObsResultDetail", json={"returnCode": "0299999"})
+    # (a vendor code, even unknown, is an answer: not retried as a broken one)
     with pytest.raises(IsalesError, match="not in the vendor's error table"):
         make_client().get_result(12, "5")
 
@@ -214,14 +228,36 @@ def test_tls_failure_points_at_ca_path(mocked, make_client):
     ('{"returnCode": "0200000", "data": [', "application/json"),
     ("[1, 2]", "application/json"),
 ])
-def test_unparsable_answer_quotes_status_and_body(mocked, make_client, body, ctype):
+def test_unparsable_answer_to_a_read_is_retried_then_quoted(mocked, make_client, sleeps, body, ctype):
     mocked.add(responses.GET, PREFIX + "queryOBSResults", body=body, content_type=ctype)
     with pytest.raises(IsalesError) as info:
-        make_client().list_results(12)
+        make_client(retries=2).list_results(12)
     err = info.value
-    assert err.kind == "parse" and "HTTP 200" in err.msg
+    assert err.kind == "parse" and "HTTP 200" in err.msg and "gave up after 3 tries" in err.msg
     assert (body[:20] in err.msg) if body else ("<empty body>" in err.msg)
-    assert len(mocked.calls) == 1
+    assert len(mocked.calls) == 3 and len(sleeps) == 2
+
+
+def test_a_truncated_read_succeeds_on_the_next_try(mocked, make_client):
+    mocked.add(responses.GET, PREFIX + "queryOBSResults", body='{"returnCode": "0200000", "da', content_type="application/json")
+    mocked.add(responses.GET, PREFIX + "queryOBSResults", json=ok(totalCount=0, data=[]))
+    assert make_client().list_results(12) == [] and len(mocked.calls) == 2
+
+
+def test_unparsable_answer_to_a_write_is_not_repeated(mocked, make_client):
+    mocked.add(responses.POST, PREFIX + "createObResult", body="<html>oops</html>", content_type="text/html")
+    with pytest.raises(IsalesError) as info:
+        make_client(retries=3).create_result(12, "x", ["1"])
+    assert info.value.kind == "parse" and info.value.ambiguous and len(mocked.calls) == 1
+
+
+@pytest.mark.parametrize("answer", [{}, {"returnDesc": "done"}, {"defId": "77"}])
+def test_a_200_without_return_code_is_an_unknown_outcome(mocked, make_client, answer):
+    mocked.add(responses.POST, PREFIX + "createObResult", json=answer)
+    with pytest.raises(IsalesError) as info:
+        make_client().create_result(12, "x", ["1"])
+    err = info.value
+    assert err.kind == "parse" and err.ambiguous and "has no returnCode" in err.msg and len(mocked.calls) == 1
 
 
 def test_long_body_is_cut(mocked, make_client):

@@ -58,14 +58,13 @@ def test_an_entry_with_a_code_does_not_match_a_result_without_one():
 
 
 def test_details_needed():
+    """The matched results, to compare them, and every result to delete, to return it in full."""
     listing = [listed("1", "A", "X"), listed("2", "B")]
     pairs = match_config(cfg(("A", ["1"], "X")), listing)
     assert details_needed("merged", pairs, listing) == ["1"]
-    assert details_needed("overridden", pairs, listing) == ["1"]
-    assert details_needed("overridden", pairs, listing, diff=True) == ["1", "2"]
-    assert details_needed("deleted", pairs, listing) == []
-    assert details_needed("deleted", pairs, listing, diff=True) == ["1"]
-    assert details_needed("deleted", [], listing, diff=True) == ["1", "2"]
+    assert details_needed("overridden", pairs, listing) == ["1", "2"]
+    assert details_needed("deleted", pairs, listing) == ["1"]
+    assert details_needed("deleted", [], listing) == ["1", "2"]
 
 
 def test_plan_merged_replaced_overridden():
@@ -78,8 +77,9 @@ def test_plan_merged_replaced_overridden():
     ops, _unchanged = plan(config, listing, details, "replaced")
     assert ops[0].after["obs_codes"] == ["03"]
     ops, _unchanged = plan(config, listing, details, "overridden")
-    assert [(op.action, op.def_id) for op in ops] == [(DELETE, "2"), (UPDATE, "1"), (CREATE, None)]
-    assert ops[0].before["obs_codes"] == ["03"]
+    assert [(op.action, op.def_id) for op in ops] == [(UPDATE, "1"), (CREATE, None), (DELETE, "2")], \
+        "creates and updates first: a refusal stops the task before anything is deleted"
+    assert ops[-1].before["obs_codes"] == ["03"]
 
 
 def test_plan_unchanged_and_merged_subset():
@@ -184,3 +184,43 @@ def test_unknown_obs_codes():
         ob_result.check_obs_codes(catalogue, ["00609", "00602"], 7)
     assert info.value.details == {"unknown_obs_codes": ["00609"]}
     ob_result.check_obs_codes(catalogue, ["00602"], 7)
+
+
+def test_only_writes_that_need_a_freed_text_wait_for_the_deletes():
+    listing = [listed("1", "Old"), listed("2", "Keep", "K"), listed("3", "Other", "O")]
+    details = {"1": state("1", "Old", None, ["01"]), "2": state("2", "Keep", "K", ["01"]),
+               "3": state("3", "Other", "O", ["01"])}
+    # "Old" is freed by a delete and taken by a rename of K; K's old text "Keep" is then taken by O.
+    config = cfg(("Old", ["01"], "K"), ("Keep", ["01"], "O"), ("New", ["02"], "N"), ("Other2", ["01"], "P"))
+    ops, _unchanged = plan(config, listing, details, "overridden")
+    order = [(op.action, op.def_id or op.after["display_result"]) for op in ops]
+    assert order == [(CREATE, "New"), (CREATE, "Other2"), (DELETE, "1"), (UPDATE, "2"), (UPDATE, "3")]
+
+
+def test_duplicate_groups_are_only_those_an_entry_matches_by_text():
+    from ansible_collections.huawei.isales.plugins.module_utils.ob_results import duplicate_groups
+    listing = [listed("1", "A"), listed("2", "A"), listed("3", "B", "X"), listed("4", "B"), listed("5", "C"),
+               listed("6", "C")]
+    groups = duplicate_groups(cfg(("A", ["1"], None), ("B", ["1"], "X"), ("A", ["1"], None)), listing)
+    assert [[item["defId"] for item in group] for group in groups] == [["1", "2"]]
+
+
+@pytest.mark.parametrize("state_name,entry,fragment", [
+    ("merged", {"display_result": "Busy ", "obs_codes": ["1"]}, "must not start or end with whitespace"),
+    ("replaced", {"display_result": " Busy", "obs_codes": ["1"]}, "must not start or end with whitespace"),
+    ("overridden", {"display_result": "Busy\u00a0", "obs_codes": ["1"]}, "must not start or end with whitespace"),
+])
+def test_a_display_text_with_outer_whitespace_is_refused_before_any_request(state_name, entry, fragment):
+    full = dict(vdn_id=VDN, state=state_name, config=[dict(entry, result_code=None)], delete_all=False,
+                max_workers=8, write_workers=1)
+    assert any(fragment in problem and problem.startswith("config item 1: ") for problem in validate_bulk(full))
+
+
+def test_a_display_text_with_outer_whitespace_may_still_be_deleted():
+    full = dict(vdn_id=VDN, state="deleted", config=[{"display_result": "Busy ", "obs_codes": None,
+                                                      "result_code": None}],
+                delete_all=False, max_workers=8, write_workers=1)
+    assert validate_bulk(full) == []
+    assert ob_result.validate(dict(vdn_id=1, display_result=" A", obs_codes=None, state="absent")) == []
+    assert "must not start or end with whitespace" in ob_result.validate(
+        dict(vdn_id=1, display_result=" A", obs_codes=["1"], state="present"))[0]

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, huawei.isales contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""ClientPool: one client per thread, bounded concurrency, concurrent paging with fallbacks."""
+"""ClientPool: one client per thread, bounded concurrency, pages read concurrently."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -17,38 +17,25 @@ from ansible_collections.huawei.isales.plugins.module_utils.workers import Clien
 
 
 class FakeClient(object):
-    """Serves pages of `items` (a list, or a callable giving the list for each call)."""
+    """Answers read_page() with the page number; counts what it read (paging itself is IsalesClient's,
+    tested in test_client_paging.py)."""
 
-    def __init__(self, items=(), page_cap=50, totals=None):
-        self.items = items
-        self.page_cap = page_cap
-        self.totals = totals or {}
+    def __init__(self):
         self.requests_made = 0
         self.thread = threading.current_thread().name
         self.pages_read = []
-        self.sequential = 0
 
-    def _items(self):
-        return self.items() if callable(self.items) else list(self.items)
-
-    def read(self, method, path, query=None):
+    def read_page(self, path, number):
         self.requests_made += 1
-        number, size = int(query["pageNum"]), min(int(query["pageSize"]), self.page_cap)
         self.pages_read.append(number)
-        items = self._items()
-        return {"data": items[(number - 1) * size:number * size], "totalCount": self.totals.get(number, len(items))}
-
-    def read_pages(self, path, key):
-        self.sequential += 1
-        self.requests_made += 1
-        return self._items()
+        return {"page": number}
 
 
-def make_pool(size, **kwargs):
+def make_pool(size):
     clients = []
 
     def factory():
-        client = FakeClient(**kwargs)
+        client = FakeClient()
         clients.append(client)
         return client
     return ClientPool(factory, size), clients
@@ -109,47 +96,9 @@ def test_map_size_bounds_concurrency():
     pool.close()
 
 
-def items(n):
-    return [{"defId": str(i)} for i in range(n)]
-
-
-def test_read_all_pages_reads_page_one_then_the_rest_concurrently():
-    pool, clients = make_pool(4, items=items(201))
-    assert pool.read_all_pages("/p", "data", id_key="defId") == items(201)
-    assert sorted(n for c in clients for n in c.pages_read) == [1, 2, 3, 4, 5]
-    assert pool.requests_made == 5 and not any(c.sequential for c in clients)
-
-
-def test_read_all_pages_small_list_is_one_request():
-    pool, clients = make_pool(4, items=items(3))
-    assert pool.read_all_pages("/p", "data") == items(3) and pool.requests_made == 1
-
-
-def test_read_all_pages_falls_back_when_the_server_pages_smaller():
-    pool, clients = make_pool(4, items=items(120), page_cap=20)
-    assert pool.read_all_pages("/p", "data") == items(120)
-    assert clients[0].sequential == 1
-
-
-def test_read_all_pages_falls_back_when_the_list_changes_meanwhile():
-    pool, clients = make_pool(3, items=items(120), totals={3: 121})
-    assert pool.read_all_pages("/p", "data", id_key="defId") == items(120)
-    assert clients[0].sequential == 1
-
-
-def test_read_all_pages_falls_back_on_duplicates():
-    calls = []
-
-    def shifting():
-        calls.append(1)
-        base = items(120)
-        return base if len(calls) == 1 else [{"defId": "0"}] + base[:119]
-    pool, clients = make_pool(3, items=shifting)
-    pool.read_all_pages("/p", "data", id_key="defId")
-    assert clients[0].sequential == 1
-
-
-def test_requests_made_adds_every_client():
-    pool, clients = make_pool(3, items=items(150))
-    pool.read_all_pages("/p", "data")
-    assert pool.requests_made == sum(c.requests_made for c in clients) == 3
+def test_map_pages_reads_each_page_with_the_threads_own_client():
+    pool, clients = make_pool(3)
+    assert pool.map_pages("/p", [2, 3, 4]) == [{"page": 2}, {"page": 3}, {"page": 4}]
+    assert sorted(n for c in clients for n in c.pages_read) == [2, 3, 4]
+    assert pool.requests_made == 3
+    pool.close()

@@ -42,7 +42,8 @@ class FakeIsales(object):
         self.catalogue = catalogue if catalogue is not None else [
             {"obsCode": "%05d" % (601 + i), "obsCodeDesc": "Code %d" % i} for i in range(60)]
         self.calls = []     # (call, vdn, defId or None, body or None)
-        self.faults = []    # [call, status, act, count]
+        self.faults = []    # [call, status, act, count, code]
+        self.racers = {}    # displayResult -> defId another run "creates" at the same moment as ours
         self._ids = itertools.count(1000)
         prefix = re.escape(base + "/rest/isales/v1/openapi/campaigns/") + r"(\d+)/"
         for method, pattern, handler in (
@@ -67,9 +68,10 @@ class FakeIsales(object):
                 ids.append(def_id)
         return ids
 
-    def fail(self, call, status=502, act=False, count=1):
-        """The next `count` calls of `call` answer HTTP `status`; act: do the call anyway."""
-        self.faults.append([call, status, act, count])
+    def fail(self, call, status=502, act=False, count=1, code=None):
+        """The next `count` calls of `call` answer HTTP `status`; act: do the call anyway.
+        code: instead, refuse the call with this vendor returnCode (HTTP 200, not done)."""
+        self.faults.append([call, status, act, count, code])
 
     def state(self, vdn):
         """{displayResult: (resultCode or None, sorted codes)} of a VDN."""
@@ -104,6 +106,8 @@ class FakeIsales(object):
                         if rule[3] <= 0:
                             self.faults.remove(rule)
                         break
+                if fault is not None and fault[4] is not None:
+                    return _answer(code=fault[4], desc="refused by the test")
                 if fault is not None and not fault[2]:
                     return fault[1], {"Content-Type": "text/html"}, "<html>%d</html>" % fault[1]
                 answer = handler(vdn, def_id, body, query)
@@ -145,6 +149,9 @@ class FakeIsales(object):
             return _answer(code="02000007", desc="unknown obsCodes: %s" % ", ".join(unknown))
         def_id = str(next(self._ids))
         results[def_id] = {"displayResult": body["displayResult"], "resultCode": code, "obsCodes": list(body["obsCodes"])}
+        racer = self.racers.pop(body["displayResult"], None)
+        if racer is not None:
+            results[racer] = dict(results[def_id])
         return _answer(desc="createObResult Success!", defId=def_id)
 
     def _update(self, vdn, _def_id, body, _query):

@@ -72,10 +72,13 @@ def writes(api):
 def test_create(api, run):
     api.add(responses.GET, API + "queryOBSResults", json=listing())
     api.add(responses.POST, API + "createObResult", json=ok(defId="1645244637", returnDesc="createObResult Success!"))
+    # After its create the task reads the list again: is another run's copy there with a lower defId?
+    api.add(responses.GET, API + "queryOBSResults", json=listing(("1645244637", "No answer", "007")))
     result, failed = run(_ansible_diff=True)
     assert not failed and result["changed"]
     assert result["defId"] == "1645244637"
     assert result["returnCode"] == "0200000" and result["returnDesc"] == "createObResult Success!"
+    assert result["duplicates_removed"] == []
     assert result["ob_result"] == {"defId": "1645244637", "display_result": "No answer", "result_code": "007",
                                    "obs_codes": ["00602", "00606"], "vdn_id": 12}
     assert result["ansible_facts"]["isales_ob_result"] == {"defId": "1645244637", "returnCode": "0200000"}
@@ -149,11 +152,101 @@ def test_check_mode_delete_writes_nothing(api, run):
     assert result["changed"] and result["defId"] == "9" and not writes(api)
 
 
-def test_ambiguous_match_fails_listing_the_def_ids(api, run):
+def test_results_that_differ_with_one_display_text_fail_listing_the_def_ids(api, run):
     api.add(responses.GET, API + "queryOBSResults", json=listing(("4", "No answer", ""), ("8", "No answer", "")))
+    api.add(responses.GET, API + "4/queryObsResultDetail", json=detail("4", "No answer", "", ["00602"]))
+    api.add(responses.GET, API + "8/queryObsResultDetail", json=detail("8", "No answer", "", ["00603"]))
     result, failed = run(result_code=None)
     assert failed and "4, 8" in result["msg"] and result["defIds"] == ["4", "8"]
+    lists = [call for call in api.calls if "queryOBSResults" in call.request.url]
+    assert len(lists) == 3, "read again twice first: another run may be removing its copy"
     assert not writes(api)
+
+
+def test_identical_copies_are_merged_onto_the_lowest_def_id(api, run):
+    copies = listing(("12", "No answer", ""), ("4", "No answer", ""), ("8", "No answer", ""))
+    api.add(responses.GET, API + "queryOBSResults", json=copies)
+    for def_id in ("12", "4", "8"):
+        api.add(responses.GET, API + def_id + "/queryObsResultDetail",
+                json=detail(def_id, "No answer", "", ["00602", "00606"]))
+    api.add(responses.DELETE, API + "12/deleteObsResult", json=ok())
+    api.add(responses.DELETE, API + "8/deleteObsResult", json=ok())
+    result, failed = run(result_code=None)
+    assert not failed and result["changed"] and result["defId"] == "4"
+    assert result["duplicates_removed"] == ["8", "12"]
+    assert sorted(call.request.url.split("/")[-2] for call in writes(api)) == ["12", "8"]
+
+
+def test_identical_copies_in_check_mode_are_predicted_not_removed(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing(("4", "No answer", ""), ("8", "No answer", "")))
+    for def_id in ("4", "8"):
+        api.add(responses.GET, API + def_id + "/queryObsResultDetail",
+                json=detail(def_id, "No answer", "", ["00602", "00606"]))
+    result, failed = run(result_code=None, _ansible_check_mode=True)
+    assert not failed and result["changed"] and result["duplicates_removed"] == ["8"]
+    assert not writes(api)
+
+
+def test_a_racer_with_a_higher_def_id_removes_its_own_create(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing())
+    api.add(responses.POST, API + "createObResult", json=ok(defId="20"))
+    # Another run created the same text meanwhile, and got the lower defId.
+    api.add(responses.GET, API + "queryOBSResults", json=listing(("19", "No answer", ""), ("20", "No answer", "")))
+    api.add(responses.DELETE, API + "20/deleteObsResult", json=ok())
+    api.add(responses.GET, API + "19/queryObsResultDetail", json=detail("19", "No answer", "", ["00602", "00606"]))
+    result, failed = run(result_code=None)
+    assert not failed and result["changed"] and result["defId"] == "19"
+    assert result["duplicates_removed"] == ["20"] and result["ob_result"]["defId"] == "19"
+    assert [call.request.method for call in writes(api)] == ["POST", "DELETE"]
+
+
+def test_a_racer_with_the_lowest_def_id_keeps_its_create(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing())
+    api.add(responses.POST, API + "createObResult", json=ok(defId="19"))
+    api.add(responses.GET, API + "queryOBSResults", json=listing(("19", "No answer", ""), ("20", "No answer", "")))
+    result, failed = run(result_code=None)
+    assert not failed and result["defId"] == "19" and result["duplicates_removed"] == []
+    assert [call.request.method for call in writes(api)] == ["POST"], "never another run's copy"
+
+
+def test_a_racer_refused_because_the_result_code_exists_converges(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing())
+    api.add(responses.POST, API + "createObResult",
+            json={"returnCode": "0200001", "returnDesc": "resultCode 007 already exists"})
+    api.add(responses.GET, API + "queryOBSResults", json=listing(("19", "No answer", "007")))
+    api.add(responses.GET, API + "19/queryObsResultDetail", json=detail("19", "No answer", "007", ["00602", "00606"]))
+    result, failed = run()
+    assert not failed and result["defId"] == "19" and len(writes(api)) == 1
+
+
+def test_a_result_code_refusal_the_state_does_not_explain_fails(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing())
+    api.add(responses.POST, API + "createObResult",
+            json={"returnCode": "0200001", "returnDesc": "resultCode 007 already exists"})
+    result, failed = run()
+    assert failed and result["returnCode"] == "0200001" and "already exists" in result["msg"]
+    assert len(writes(api)) == 1
+
+
+def test_a_racer_whose_text_was_taken_with_another_result_code_fails_saying_so(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing())
+    api.add(responses.POST, API + "createObResult", json=ok(defId="20"))
+    api.add(responses.GET, API + "queryOBSResults", json=listing(("19", "No answer", "006"), ("20", "No answer", "007")))
+    api.add(responses.DELETE, API + "20/deleteObsResult", json=ok())
+    api.add(responses.GET, API + "19/queryObsResultDetail", json=detail("19", "No answer", "006", ["00602"]))
+    result, failed = run()
+    assert failed and "another run created an external result with the display text" in result["msg"]
+    assert "was removed again" in result["msg"] and result["duplicates_removed"] == ["20"]
+
+
+def test_a_delete_of_a_result_already_gone_counts_as_done(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing(("9", "No answer", "007")))
+    api.add(responses.GET, API + "9/queryObsResultDetail", json=detail("9", "No answer", "007", ["00602"]))
+    api.add(responses.DELETE, API + "9/deleteObsResult",
+            json={"returnCode": "02000007", "returnDesc": "defId 9 does not exist"})
+    api.add(responses.GET, API + "queryOBSResults", json=listing())
+    result, failed = run(state="absent")
+    assert not failed and result["changed"] and result["ob_result"] is None
 
 
 def test_second_result_with_the_same_display_text_is_never_created(api, run):
@@ -222,6 +315,8 @@ def test_ambiguous_create_gives_up_after_retries(api, run):
     (dict(timeout=0), "timeout must be at least 1 second"),
     (dict(retries=11), "retries must be from 0 to 10"),
     (dict(state="gone"), "state"),
+    (dict(ca_path="/nonexistent/isales-ca.pem"), "ca_path /nonexistent/isales-ca.pem does not exist"),
+    (dict(display_result="No answer "), "display_result must not start or end with whitespace"),
 ])
 def test_bad_input_fails_before_any_request(api, run, extra, fragment):
     result, failed = run(**extra)
@@ -239,3 +334,29 @@ def test_connection_options_come_from_the_environment(api, run_module, monkeypat
     assert not failed and result["changed"]
     assert api.calls[0].request.headers["Authorization"].startswith("auth-v2/env-ak/")
     assert api.calls[0].request.req_kwargs["timeout"] == 9
+
+
+@pytest.mark.parametrize("extra,words", [
+    (dict(url="http://isales.example.com:28080"), ["plain HTTP", "replay", "15 minutes"]),
+    (dict(validate_certs=False), ["validate_certs is false", "replay", "ca_path"]),
+])
+def test_settings_that_expose_the_signed_requests_are_warned_about(run_module, extra, words):
+    base = extra.get("url", BASE)
+    with responses.RequestsMock() as rsps:
+        rsps.add(responses.GET, base + "/rest/isales/v1/openapi/campaigns/12/queryOBSResults", json=listing())
+        result, failed = run_module(isales_ob_result.main, args(_ansible_check_mode=True, **extra))
+    assert not failed and len(result["warnings"]) == 1
+    for word in words:
+        assert word in result["warnings"][0]
+
+
+def test_no_warning_for_verified_https(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing())
+    result, failed = run(_ansible_check_mode=True)
+    assert not failed and "warnings" not in result
+
+
+def test_a_missing_ca_path_is_no_problem_when_verification_is_off(api, run):
+    api.add(responses.GET, API + "queryOBSResults", json=listing())
+    result, failed = run(_ansible_check_mode=True, validate_certs=False, ca_path="/nonexistent/ca.pem")
+    assert not failed

@@ -61,8 +61,11 @@ def test_merged_creates_what_is_missing_with_one_listing(fake, run):
     assert result["created"][0] == {"defId": result["created"][0]["defId"], "display_result": "No answer",
                                     "result_code": "007", "obs_codes": ["00602", "00606"]}
     assert len(result["unchanged"]) == 1 and result["updated"] == [] and result["deleted"] == []
-    assert fake.count("list") == 1 and fake.count("detail") == 1 and fake.count("create") == 2
-    assert result["api_requests"] == 4
+    # One listing to plan, the catalogue (2 pages of codes) to check what is written, and one
+    # listing after the creates (for another run's copies).
+    assert fake.count("list") == 2 and fake.count("detail") == 1 and fake.count("create") == 2
+    assert fake.count("codes") == 2 and result["api_requests"] == 7
+    assert result["duplicates_removed"] == []
     assert len(result["diff"]) == 2 and result["diff"][0]["before"] == {}
     assert result["diff"][0]["after"]["obs_codes"] == ["00602", "00606"]
     assert "No answer" in result["diff"][0]["after_header"]
@@ -108,16 +111,22 @@ def test_display_text_changes_when_found_by_result_code(fake, run):
     assert result["diff"][0]["after"]["display_result"] == "New"
 
 
-def test_overridden_deletes_the_others_first(fake, run):
+def test_overridden_deletes_before_a_create_that_takes_the_freed_text(fake, run):
     fake.seed(VDN, ("Keep", "001", ["00601"]), ("Gone", "002", ["00602"]), ("Taken", None, ["00603"]))
     result, failed = run([entry("Keep", ["00601"], "001"), entry("Taken", ["00603"], "003")], state="overridden")
     assert not failed
     assert sorted(d["display_result"] for d in result["deleted"]) == ["Gone", "Taken"]
-    assert result["deleted"][0]["obs_codes"] is None  # not read outside diff mode
+    assert sorted(d["obs_codes"] for d in result["deleted"]) == [["00602"], ["00603"]], "enough to create them again"
     assert [c["display_result"] for c in result["created"]] == ["Taken"]
     assert [w[0] for w in fake.writes()] == ["delete", "delete", "create"]
     assert fake.state(VDN) == {"Keep": ("001", ["00601"]), "Taken": ("003", ["00603"])}
-    assert fake.count("detail") == 1
+    assert fake.count("detail") == 3
+
+
+def test_overridden_creates_and_updates_before_it_deletes(fake, run):
+    fake.seed(VDN, ("Gone", "002", ["00602"]), ("Up", "U", ["00601"]))
+    result, failed = run([entry("Up", ["00603"], "U"), entry("New", ["00604"])], state="overridden")
+    assert not failed and [w[0] for w in fake.writes()] == ["update", "create", "delete"]
 
 
 def test_overridden_in_diff_mode_shows_the_codes_deleted(fake, run):
@@ -146,7 +155,8 @@ def test_deleted_removes_the_listed_ones_only(fake, run):
     result, failed = run([{"result_code": "001"}, entry("B"), entry("Z")], state="deleted")
     assert not failed and result["changed"]
     assert sorted(d["display_result"] for d in result["deleted"]) == ["A", "B"]
-    assert list(fake.state(VDN)) == ["C"] and fake.count("detail") == 0
+    assert list(fake.state(VDN)) == ["C"] and fake.count("detail") == 2
+    assert sorted(d["obs_codes"] for d in result["deleted"]) == [["00601"], ["00602"]]
     result, failed = run([{"result_code": "001"}, entry("B")], state="deleted")
     assert not failed and not result["changed"]
 
@@ -214,7 +224,7 @@ def test_two_entries_may_not_claim_one_result(fake, run):
     assert not fake.writes()
 
 
-def test_ambiguous_listing_match_is_refused(fake, run):
+def test_results_that_differ_with_one_display_text_are_refused(fake, run):
     ids = fake.seed(VDN, ("Twice", None, ["00603"]), ("Twice", None, ["00604"]))
     result, failed = run([entry("Twice", ["00603"])])
     assert failed and result["defIds"] == ids and not fake.writes()
@@ -239,7 +249,21 @@ def test_validate_obs_codes_names_the_unknown_ones(fake, run):
     result, failed = run([entry("A", ["00601", "09999"]), entry("B", ["08888"])], validate_obs_codes=True)
     assert failed and "09999" in result["msg"] and "08888" in result["msg"]
     assert result["unknown_obs_codes"] == ["08888", "09999"]
-    assert fake.count("codes") == 2 and not fake.writes() and fake.count("list") == 0
+    assert fake.count("codes") == 2 and not fake.writes() and fake.count("list") == 1
+
+
+def test_obs_codes_are_checked_before_any_write_even_without_validate_obs_codes(fake, run):
+    fake.seed(VDN, ("Gone", "009", ["00609"]))
+    result, failed = run([entry("A", ["00601"]), entry("B", ["09999"]), entry("C", ["00603"])], state="overridden")
+    assert failed and not result["changed"] and result["unknown_obs_codes"] == ["09999"]
+    assert "Nothing was written" in result["msg"] and not fake.writes()
+    assert list(fake.state(VDN)) == ["Gone"]
+
+
+def test_obs_codes_are_not_read_when_nothing_is_written(fake, run):
+    fake.seed(VDN, ("A", None, ["00601"]))
+    result, failed = run([entry("A", ["00601"])], state="replaced")
+    assert not failed and not result["changed"] and fake.count("codes") == 0
 
 
 def test_validate_obs_codes_passes_known_ones(fake, run):
@@ -259,7 +283,8 @@ def test_ambiguous_create_that_did_not_happen_is_tried_again(fake, run):
     fake.fail("create", status=503, act=False)
     result, failed = run([entry("A", ["00601"])])
     assert not failed and fake.count("create") == 2 and list(fake.state(VDN)) == ["A"]
-    assert fake.count("list") == 2  # the one listing pass, and one re-read after the failure
+    # the one listing pass, one re-read after the failure, and the one after the creates
+    assert fake.count("list") == 3
 
 
 def test_ambiguous_delete_that_happened_is_not_repeated(fake, run):
@@ -269,15 +294,18 @@ def test_ambiguous_delete_that_happened_is_not_repeated(fake, run):
     assert not failed and fake.count("delete") == 1 and fake.state(VDN) == {}
 
 
-def test_a_failure_stops_the_writes_and_reports_what_was_done(fake, run):
-    fake.seed(VDN, ("Gone", "009", ["00609"]))
-    result, failed = run([entry("A", ["00601"]), entry("B", ["09999"]), entry("C", ["00603"])], state="overridden")
+def test_a_refusal_stops_the_writes_before_any_delete_and_reports_what_was_done(fake, run):
+    fake.seed(VDN, ("Gone", "009", ["00609"]), ("Up", "U", ["00601"]))
+    # The server refuses the first create (a display text too long for it, say).
+    fake.fail("create", code="02000003")
+    result, failed = run([entry("Up", ["00602"], "U"), entry("B", ["00602"]), entry("C", ["00603"])],
+                         state="overridden")
     assert failed and result["changed"]
-    assert result["returnCode"] == "02000007" and "unknown obsCodes: 09999" in result["msg"]
-    assert "created 1, updated 0 and deleted 1" in result["msg"]
-    assert [c["display_result"] for c in result["created"]] == ["A"]
-    assert [d["display_result"] for d in result["deleted"]] == ["Gone"]
-    assert fake.count("create") == 2  # C was not tried
+    assert result["returnCode"] == "02000003" and "longer than the maximum" in result["msg"]
+    assert "created 0, updated 1 and deleted 0" in result["msg"]
+    assert [u["display_result"] for u in result["updated"]] == ["Up"] and result["deleted"] == []
+    assert sorted(fake.state(VDN)) == ["Gone", "Up"], "nothing was deleted"
+    assert fake.count("create") == 1 and fake.count("delete") == 0
 
 
 def test_pages_and_details_are_read_concurrently(fake, run):
@@ -296,14 +324,41 @@ def test_concurrent_writes(fake, run):
     assert not failed and len(result["created"]) == 10 and len(result["deleted"]) == 2
     assert [c["display_result"] for c in result["created"]] == ["New %d" % i for i in range(10)]
     kinds = [w[0] for w in fake.writes()]
-    assert kinds[:2] == ["delete", "delete"] and kinds[2] == "update" and kinds[3:] == ["create"] * 10
+    assert kinds == ["update"] + ["create"] * 10 + ["delete", "delete"]
     assert len(fake.state(VDN)) == 11
 
 
-def test_a_server_that_pages_smaller_is_read_page_after_page(run):
+def test_a_server_that_pages_smaller_is_read_to_the_end(run):
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         fake = FakeIsales(rsps, page_size_cap=20)
         fake.seed(VDN, *[("R%d" % i, None, ["00601"]) for i in range(70)])
         result, failed = run([entry("R%d" % i, ["00601"]) for i in range(70)], max_workers=4)
         assert not failed and len(result["unchanged"]) == 70
-        assert fake.count("list") == 4 + 1  # page 1, then page after page from 1 again
+        assert fake.count("list") == 4  # pages of 20: 20, 20, 20, then 10 (short: the end)
+
+
+def test_a_create_that_loses_a_race_is_removed_and_the_survivor_reported(fake, run):
+    fake.racers["B"] = "7"   # another run creates "B" at the same moment, and gets the lower defId
+    result, failed = run([entry("A", ["00601"]), entry("B", ["00602"])])
+    assert not failed and result["changed"]
+    assert [c["display_result"] for c in result["created"]] == ["A"]
+    assert len(result["duplicates_removed"]) == 1 and result["duplicates_removed"][0] != "7"
+    assert result["unchanged"] == ["7"]
+    assert sorted(fake.state(VDN)) == ["A", "B"] and "7" in fake.vdns[VDN]
+    result, failed = run([entry("A", ["00601"]), entry("B", ["00602"])])
+    assert not failed and not result["changed"], "the next run changes nothing"
+
+
+def test_identical_copies_are_reduced_to_the_lowest_def_id(fake, run):
+    ids = fake.seed(VDN, ("Twice", None, ["00603"]), ("Twice", None, ["00603"]), ("Twice", None, ["00603"]))
+    result, failed = run([entry("Twice", ["00603"])], state="replaced")
+    assert not failed and result["changed"]
+    assert result["duplicates_removed"] == ids[1:] and result["unchanged"] == [ids[0]] and result["deleted"] == []
+    assert list(fake.vdns[VDN]) == [ids[0]]
+    assert fake.count("list") == 3, "read again twice before judging the copies"
+
+
+def test_identical_copies_in_check_mode_are_predicted(fake, run):
+    ids = fake.seed(VDN, ("Twice", None, ["00603"]), ("Twice", None, ["00603"]))
+    result, failed = run([entry("Twice", ["00603"])], _ansible_check_mode=True)
+    assert not failed and result["changed"] and result["duplicates_removed"] == [ids[1]] and not fake.writes()
