@@ -40,3 +40,14 @@ options:
     type: int
     required: true
 """
+
+    # The modules that read concurrently; mirrors WORKERS_ARGUMENT_SPEC in plugins/module_utils/_common.py.
+    WORKERS = r"""
+options:
+  max_workers:
+    description:
+      - How many reads (pages of a list, details of results) are sent at a time, from V(1) to V(32).
+      - Each worker opens its own connection to the server.
+    type: int
+    default: 8
+"""

@@ -186,6 +186,12 @@ ob_result:
       description: The VDN.
       type: int
       sample: 12
+api_requests:
+  description: How many API requests the task sent (reads and writes, retries included).
+  returned: always
+  type: int
+  sample: 3
+  version_added: 1.1.0
 ansible_facts:
   description: Facts for later tasks.
   returned: always
@@ -197,36 +203,22 @@ ansible_facts:
       sample: {"defId": "1645244637", "returnCode": "0200000"}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesError
-from ansible_collections.huawei.isales.plugins.module_utils.common import (
-    argument_spec,
-    client_from_module,
-    connection_problems,
-    fail_on_error,
-)
-from ansible_collections.huawei.isales.plugins.module_utils.ob_result import (
+from ansible_collections.huawei.isales.plugins.module_utils._module import IsalesModule
+from ansible_collections.huawei.isales.plugins.module_utils._ob_result import (
     ObResultManager,
-    ResourceError,
     check_obs_codes,
-    summary,
+    compared,
+    public,
     validate,
 )
 
-
-def build_module():
-    return AnsibleModule(
-        argument_spec=argument_spec(
-            display_result=dict(type="str", required=True),
-            obs_codes=dict(type="list", elements="str"),
-            result_code=dict(type="str"),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-            validate_obs_codes=dict(type="bool", default=False),
-        ),
-        required_if=[("state", "present", ["obs_codes"])],
-        supports_check_mode=True,
-    )
+OPTIONS = dict(
+    display_result=dict(type="str", required=True),
+    obs_codes=dict(type="list", elements="str"),
+    result_code=dict(type="str"),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    validate_obs_codes=dict(type="bool", default=False),
+)
 
 
 def desired_from(params):
@@ -237,59 +229,31 @@ def desired_from(params):
     )
 
 
-def public_state(state):
-    if state is None:
-        return None
-    return dict(
-        defId=state.get("defId"),
-        display_result=state["display_result"],
-        result_code=state.get("result_code"),
-        obs_codes=list(state.get("obs_codes") or []),
-        vdn_id=state["vdn_id"],
-    )
-
-
-def run(module, client):
-    """The task's result dict; raises IsalesError or ResourceError."""
+def run(module):
+    """The task's result; raises IsalesError or ResourceError (with what was done before, as `partial`)."""
     params = module.params
+    client = module.client()
     if params["validate_obs_codes"] and params["state"] == "present":
         check_obs_codes(client.list_obs_codes(params["vdn_id"]), params["obs_codes"], params["vdn_id"])
     manager = ObResultManager(client, params["vdn_id"], check_mode=module.check_mode)
-    try:
-        outcome = manager.ensure(desired_from(params), params["state"])
-    except (IsalesError, ResourceError) as err:
-        # Copies removed before the failure are changes too.
-        err.partial = dict(changed=bool(manager.removed), duplicates_removed=list(manager.removed))
-        raise
+    outcome = manager.ensure(desired_from(params), params["state"])
     return_code, return_desc = client.reported_return
     result = dict(
         changed=outcome["changed"],
         defId=outcome["def_id"],
         returnCode=return_code,
         returnDesc=return_desc,
-        ob_result=public_state(outcome["after"]),
+        ob_result=public(outcome["after"]),
         duplicates_removed=outcome["removed"],
         ansible_facts=dict(isales_ob_result=dict(defId=outcome["def_id"], returnCode=return_code)),
     )
     if module._diff:
-        result["diff"] = dict(before=summary(outcome["before"]), after=summary(outcome["after"]))
+        result["diff"] = dict(before=compared(outcome["before"]), after=compared(outcome["after"]))
     return result
 
 
 def main():
-    module = build_module()
-    problems = connection_problems(module.params) + validate(module.params)
-    if problems:
-        module.fail_json(msg="; ".join(problems))
-    client = client_from_module(module)
-    try:
-        module.exit_json(**run(module, client))
-    except IsalesError as err:
-        fail_on_error(module, err, returnCode=err.return_code, **getattr(err, "partial", dict(changed=False)))
-    except ResourceError as err:
-        details = dict(getattr(err, "partial", dict(changed=False)))
-        details.update(err.details)
-        module.fail_json(msg=err.msg, **details)
+    IsalesModule(OPTIONS, validate=validate, required_if=[("state", "present", ["obs_codes"])]).run(run)
 
 
 if __name__ == "__main__":

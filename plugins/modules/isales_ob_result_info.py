@@ -25,6 +25,7 @@ extends_documentation_fragment:
   - huawei.isales.attributes
   - huawei.isales.attributes.vdn
   - huawei.isales.attributes.info_module
+  - huawei.isales.attributes.workers
 options:
   display_result:
     description:
@@ -34,18 +35,15 @@ options:
     description:
       - Only the result with this result code.
     type: str
-  obs_codes:
+  include_obs_codes:
     description:
       - Whether to read each result's detail to return its OBS codes (one request per result kept).
       - V(false) returns what the list call gives (one request per 50 results); RV(ob_results[].obs_codes) is
         then V(null).
+      - Called C(obs_codes) before version 1.1.0; in this collection, C(obs_codes) is always a list of OBS codes.
     type: bool
     default: true
-  max_workers:
-    description:
-      - How many reads are sent at a time, from V(1) to V(32). Each worker opens its own connection.
-    type: int
-    default: 8
+    version_added: 1.1.0
 seealso:
   - module: huawei.isales.isales_ob_result
   - module: huawei.isales.isales_ob_results
@@ -81,7 +79,7 @@ EXAMPLES = r"""
     access_key: "{{ isales_ak }}"
     secret_key: "{{ isales_sk }}"
     vdn_id: 12
-    obs_codes: false
+    include_obs_codes: false
 """
 
 RETURN = r"""
@@ -103,7 +101,7 @@ ob_results:
       description: The result code, V(null) when it has none.
       type: str
     obs_codes:
-      description: The OBS codes, sorted; V(null) with O(obs_codes=false).
+      description: The OBS codes, sorted; V(null) with O(include_obs_codes=false).
       type: list
       elements: str
     vdn_id:
@@ -121,67 +119,54 @@ api_requests:
   sample: 3
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.huawei.isales.plugins.module_utils.common import argument_spec, connection_problems
-from ansible_collections.huawei.isales.plugins.module_utils.ob_result import (
-    from_detail,
+from ansible_collections.huawei.isales.plugins.module_utils._module import IsalesModule
+from ansible_collections.huawei.isales.plugins.module_utils._ob_result import (
+    public,
+    state_from_detail,
+    state_from_listed,
     validate_fields,
-    validate_vdn,
 )
-from ansible_collections.huawei.isales.plugins.module_utils.ob_results import listed_state
-from ansible_collections.huawei.isales.plugins.module_utils.workers import MAX_WORKERS, run_info_module
 
-
-def build_module():
-    return AnsibleModule(
-        argument_spec=argument_spec(
-            display_result=dict(type="str"),
-            result_code=dict(type="str"),
-            obs_codes=dict(type="bool", default=True),
-            max_workers=dict(type="int", default=8),
-        ),
-        supports_check_mode=True,
-    )
+OPTIONS = dict(
+    display_result=dict(type="str"),
+    result_code=dict(type="str"),
+    include_obs_codes=dict(type="bool", default=True),
+)
 
 
 def validate_info(params):
-    problems = validate_vdn(params.get("vdn_id"))
-    problems.extend(validate_fields(dict(params, obs_codes=None), require_display=False))
-    workers = params.get("max_workers")
-    if workers is not None and not 1 <= workers <= MAX_WORKERS:
-        problems.append("max_workers must be from 1 to %d, got %d" % (MAX_WORKERS, workers))
-    return problems
+    return validate_fields(dict(params, obs_codes=None), require_display=False)
 
 
 def selected(listing, display_result=None, result_code=None):
     """The listed results that pass the filters."""
     out = []
     for item in listing:
-        if display_result is not None and item.get("displayResult") != display_result:
+        if display_result is not None and item["displayResult"] != display_result:
             continue
-        if result_code is not None and (item.get("resultCode") or None) != result_code:
+        if result_code is not None and (item["resultCode"] or None) != result_code:
             continue
         out.append(item)
     return out
 
 
-def run(params, pool):
+def run(module):
+    params = module.params
     vdn_id = params["vdn_id"]
+    pool = module.pool()
     listing = pool.list_results(vdn_id)
     kept = selected(listing, params["display_result"], params["result_code"])
-    if params["obs_codes"]:
+    if params["include_obs_codes"]:
         def read(worker, item):
-            return from_detail(worker.get_result(vdn_id, item.get("defId")), vdn_id)
-        results = pool.map(read, kept)
+            return state_from_detail(worker.get_result(vdn_id, item["defId"]), vdn_id)
+        states = pool.map(read, kept)
     else:
-        results = [listed_state(item, vdn_id) for item in kept]
-    return dict(changed=False, ob_results=results, total=len(listing))
+        states = [state_from_listed(item, vdn_id) for item in kept]
+    return dict(changed=False, ob_results=[public(state) for state in states], total=len(listing))
 
 
 def main():
-    module = build_module()
-    run_info_module(module, run, connection_problems(module.params) + validate_info(module.params))
+    IsalesModule(OPTIONS, validate=validate_info, workers=True).run(run)
 
 
 if __name__ == "__main__":

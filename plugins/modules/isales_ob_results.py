@@ -42,6 +42,7 @@ extends_documentation_fragment:
   - huawei.isales.connection
   - huawei.isales.attributes
   - huawei.isales.attributes.vdn
+  - huawei.isales.attributes.workers
 attributes:
   check_mode:
     description: Reads the server's state and predicts every write and C(changed) exactly; never writes.
@@ -102,18 +103,12 @@ options:
       - Only allowed with an empty O(config) and O(state=deleted) or O(state=overridden).
     type: bool
     default: false
-  max_workers:
-    description:
-      - How many reads (pages of the listing, details) are sent at a time, from V(1) to V(32).
-      - Each worker opens its own connection to the server.
-    type: int
-    default: 8
   write_workers:
     description:
       - How many writes are made at a time, from V(1) to V(32) and at most O(max_workers).
-      - V(1) makes the writes one after the other, in the order of O(config) (deletes first, then updates,
-        then creates). With more, the deletes go concurrently, then the updates (a result giving up a display
-        text before the one taking it), then the creates.
+      - V(1) makes the writes one after the other - the updates and creates that need no display text freed by
+        a delete, then the deletes, then the updates and creates that take a freed text. With more, the writes
+        of each of these steps go concurrently (an update giving up a display text before the one taking it).
     type: int
     default: 1
   validate_obs_codes:
@@ -194,7 +189,8 @@ created:
   returned: always
   type: list
   elements: dict
-  sample: [{"defId": "1645244637", "display_result": "8: Busy", "result_code": "008", "obs_codes": ["00603"]}]
+  sample: [{"defId": "1645244637", "display_result": "8: Busy", "result_code": "008", "obs_codes": ["00603"],
+            "vdn_id": 12}]
   contains:
     defId:
       description: ID of the result.
@@ -209,13 +205,17 @@ created:
       description: The OBS codes, sorted.
       type: list
       elements: str
+    vdn_id:
+      description: The VDN.
+      type: int
+      version_added: 1.1.0
 updated:
   description: The results updated (or that would be), as they are after the task. Same keys as RV(created).
   returned: always
   type: list
   elements: dict
   sample: [{"defId": "1645244638", "display_result": "7: No answer", "result_code": "007",
-            "obs_codes": ["00602", "00606", "00607"]}]
+            "obs_codes": ["00602", "00606", "00607"], "vdn_id": 12}]
 deleted:
   description:
     - The results deleted (or that would be), as they were, with their OBS codes, so that they can be created
@@ -223,7 +223,7 @@ deleted:
   returned: always
   type: list
   elements: dict
-  sample: [{"defId": "1645244639", "display_result": "Old", "result_code": null, "obs_codes": null}]
+  sample: [{"defId": "1645244639", "display_result": "Old", "result_code": null, "obs_codes": ["00601"], "vdn_id": 12}]
 duplicates_removed:
   description:
     - The defIds of the results deleted because they were copies of a result of O(config), the lowest defId
@@ -253,119 +253,38 @@ api_requests:
   sample: 23
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesClient, IsalesError
-from ansible_collections.huawei.isales.plugins.module_utils.common import (
-    argument_spec,
-    client_from_module,
-    client_settings,
-    connection_problems,
-    fail_on_error,
-)
-from ansible_collections.huawei.isales.plugins.module_utils.ob_result import CREATE, DELETE, UPDATE, ResourceError
-from ansible_collections.huawei.isales.plugins.module_utils.ob_results import (
+from ansible_collections.huawei.isales.plugins.module_utils._module import IsalesModule
+from ansible_collections.huawei.isales.plugins.module_utils._ob_results import (
     STATES,
-    BulkError,
     BulkRun,
-    diff_entry,
     normalize_config,
-    public,
     validate_bulk,
 )
-from ansible_collections.huawei.isales.plugins.module_utils.workers import ClientPool
+
+OPTIONS = dict(
+    config=dict(type="list", elements="dict", default=[], options=dict(
+        display_result=dict(type="str"),
+        obs_codes=dict(type="list", elements="str"),
+        result_code=dict(type="str"),
+    )),
+    state=dict(type="str", default="merged", choices=list(STATES)),
+    delete_all=dict(type="bool", default=False),
+    write_workers=dict(type="int", default=1),
+    validate_obs_codes=dict(type="bool", default=False),
+)
 
 
-def build_module():
-    return AnsibleModule(
-        argument_spec=argument_spec(
-            config=dict(type="list", elements="dict", default=[], options=dict(
-                display_result=dict(type="str"),
-                obs_codes=dict(type="list", elements="str"),
-                result_code=dict(type="str"),
-            )),
-            state=dict(type="str", default="merged", choices=list(STATES)),
-            delete_all=dict(type="bool", default=False),
-            max_workers=dict(type="int", default=8),
-            write_workers=dict(type="int", default=1),
-            validate_obs_codes=dict(type="bool", default=False),
-        ),
-        supports_check_mode=True,
-    )
-
-
-def report(ops, unchanged):
-    """The task's created / updated / deleted / unchanged lists."""
-    # Unchanged results are reported by defId only: a VDN has thousands of them, and every
-    # container in a module's result costs time in Ansible (no_log masking, pickling).
-    result = dict(created=[], updated=[], deleted=[], unchanged=[op.def_id for op in unchanged],
-                  duplicates_removed=[])
-    for op in ops:
-        if op.copy:
-            result["duplicates_removed"].append(op.def_id)
-        elif op.action == CREATE:
-            result["created"].append(public(op.after))
-        elif op.action == UPDATE:
-            result["updated"].append(public(op.after))
-        elif op.action == DELETE:
-            result["deleted"].append(public(op.before))
-        else:  # the survivor of a race, already as asked
-            result["unchanged"].append(op.def_id)
-    return result
-
-
-def run(module, pool):
-    """The task's result dict; raises IsalesError, ResourceError or BulkError."""
+def run(module):
+    """The task's result; raises IsalesError or ResourceError (with what was done before, as `partial`)."""
     params = module.params
-    bulk = BulkRun(pool, params["vdn_id"], check_mode=module.check_mode,
+    bulk = BulkRun(module.pool(), params["vdn_id"], check_mode=module.check_mode,
                    write_workers=min(params["write_workers"], params["max_workers"]))
-    ops, unchanged = bulk.plan(normalize_config(params["config"]), params["state"],
-                               validate_obs_codes=params["validate_obs_codes"])
-    try:
-        done = bulk.execute(ops)
-    except BulkError as err:
-        err.result = report(err.done, unchanged)
-        raise
-    result = report(done, unchanged)
-    result["changed"] = any(op.action for op in done)
-    if module._diff:
-        result["diff"] = [diff_entry(op) for op in done if op.action]
-    return result
+    return bulk.converge(normalize_config(params["config"]), params["state"],
+                         validate_obs_codes=params["validate_obs_codes"], diff=module._diff)
 
 
 def main():
-    module = build_module()
-    problems = connection_problems(module.params) + validate_bulk(module.params)
-    if problems:
-        module.fail_json(msg="; ".join(problems))
-    first = client_from_module(module)
-    settings = client_settings(module)
-    pool = ClientPool(lambda: IsalesClient(**settings), module.params["max_workers"], main=first)
-    try:
-        result = run(module, pool)
-    except IsalesError as err:
-        pool.close()
-        fail_on_error(module, err, changed=False, api_requests=pool.requests_made)
-    except ResourceError as err:
-        pool.close()
-        module.fail_json(msg=err.msg, changed=False, api_requests=pool.requests_made, **err.details)
-    except BulkError as err:
-        pool.close()
-        cause = err.cause
-        done = err.result
-        written = len(done["created"]) + len(done["updated"]) + len(done["deleted"]) + len(done["duplicates_removed"])
-        msg = "%s. Before this failure the task created %d, updated %d and deleted %d results (returned in " \
-              "created, updated and deleted); the writes after it were not made. Run the task again: it converges." \
-              % (cause.msg.rstrip("."), len(done["created"]), len(done["updated"]), len(done["deleted"]))
-        details = cause.to_result() if isinstance(cause, IsalesError) else dict(cause.details)
-        details.update(done)
-        details["msg"] = msg
-        details["changed"] = written > 0
-        details["api_requests"] = pool.requests_made
-        module.fail_json(**details)
-    pool.close()
-    result["api_requests"] = pool.requests_made
-    module.exit_json(**result)
+    IsalesModule(OPTIONS, validate=validate_bulk, workers=True).run(run)
 
 
 if __name__ == "__main__":

@@ -24,17 +24,13 @@ extends_documentation_fragment:
   - huawei.isales.attributes
   - huawei.isales.attributes.vdn
   - huawei.isales.attributes.info_module
+  - huawei.isales.attributes.workers
 options:
   obs_codes:
     description:
       - Only these codes. Codes asked for that the catalogue lacks are returned in RV(unknown_obs_codes).
     type: list
     elements: str
-  max_workers:
-    description:
-      - How many pages are read at a time, from V(1) to V(32). Each worker opens its own connection.
-    type: int
-    default: 8
 seealso:
   - module: huawei.isales.isales_ob_result
   - module: huawei.isales.isales_ob_results
@@ -97,37 +93,17 @@ api_requests:
   sample: 2
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.huawei.isales.plugins.module_utils._module import IsalesModule
+from ansible_collections.huawei.isales.plugins.module_utils._ob_result import catalogue_entry, unknown_obs_codes
 
-from ansible_collections.huawei.isales.plugins.module_utils.common import argument_spec, connection_problems
-from ansible_collections.huawei.isales.plugins.module_utils.ob_result import (
-    catalogue_entry,
-    unknown_obs_codes,
-    validate_vdn,
+OPTIONS = dict(
+    obs_codes=dict(type="list", elements="str"),
 )
-from ansible_collections.huawei.isales.plugins.module_utils.workers import MAX_WORKERS, run_info_module
 
 
-def build_module():
-    return AnsibleModule(
-        argument_spec=argument_spec(
-            obs_codes=dict(type="list", elements="str"),
-            max_workers=dict(type="int", default=8),
-        ),
-        supports_check_mode=True,
-    )
-
-
-def validate_info(params):
-    problems = validate_vdn(params.get("vdn_id"))
-    workers = params.get("max_workers")
-    if workers is not None and not 1 <= workers <= MAX_WORKERS:
-        problems.append("max_workers must be from 1 to %d, got %d" % (MAX_WORKERS, workers))
-    return problems
-
-
-def run(params, pool):
-    catalogue = pool.list_obs_codes(params["vdn_id"])
+def run(module):
+    params = module.params
+    catalogue = module.pool().list_obs_codes(params["vdn_id"])
     wanted = params["obs_codes"]
     entries = [catalogue_entry(item) for item in catalogue]
     unknown = []
@@ -139,8 +115,7 @@ def run(params, pool):
 
 
 def main():
-    module = build_module()
-    run_info_module(module, run, connection_problems(module.params) + validate_info(module.params))
+    IsalesModule(OPTIONS, workers=True).run(run)
 
 
 if __name__ == "__main__":

@@ -172,45 +172,27 @@ api_requests:
   sample: 1
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesClient
-from ansible_collections.huawei.isales.plugins.module_utils.common import (
-    argument_spec,
-    client_from_module,
-    client_settings,
-    connection_problems,
-)
-from ansible_collections.huawei.isales.plugins.module_utils.ob_result import validate_vdn
-from ansible_collections.huawei.isales.plugins.module_utils.server_info import (
+from ansible_collections.huawei.isales.plugins.module_utils._module import IsalesModule
+from ansible_collections.huawei.isales.plugins.module_utils._server_info import (
     accepted_dialects,
     advice,
     diagnose,
     tls_mode,
 )
 
+OPTIONS = dict(
+    probe_signing=dict(type="bool", default=False),
+)
+
 # The fields of a probe's finding that are returned per probe.
 PROBE_FIELDS = ("signed_headers", "http_status", "auth", "returnCode", "returnDesc")
 
 
-def build_module():
-    return AnsibleModule(
-        argument_spec=argument_spec(probe_signing=dict(type="bool", default=False)),
-        supports_check_mode=True,
-    )
-
-
 def run(module):
     params = module.params
-    clients = []
-
-    def client_for(names):
-        client = IsalesClient(**client_settings(module, retries=0, signed_headers=names))
-        clients.append(client)
-        return client
-
-    main, probes = diagnose(client_for, params["vdn_id"], params["signed_headers"],
-                            tls_mode(params["url"], params["validate_certs"]), params["probe_signing"])
+    main, probes = diagnose(lambda names: module.client(retries=0, signed_headers=names), params["vdn_id"],
+                            params["signed_headers"], tls_mode(params["url"], params["validate_certs"]),
+                            params["probe_signing"])
     msg, warnings = advice(main, probes, params["signed_headers"])
     for warning in warnings:
         module.warn(warning)
@@ -218,19 +200,13 @@ def run(module):
     result = dict(changed=False, msg=msg, url=params["url"], access_key=params["access_key"],
                   accepted_signed_headers=accepted,
                   recommended_signed_headers=accepted[0] if accepted else None,
-                  probes=[dict((key, probe[key]) for key in PROBE_FIELDS) for probe in probes] if probes else None,
-                  api_requests=sum(client.requests_made for client in clients))
+                  probes=[dict((key, probe[key]) for key in PROBE_FIELDS) for probe in probes] if probes else None)
     result.update((key, value) for key, value in main.items() if key != "error")
     return result
 
 
 def main():
-    module = build_module()
-    problems = connection_problems(module.params) + validate_vdn(module.params["vdn_id"])
-    if problems:
-        module.fail_json(msg="; ".join(problems))
-    client_from_module(module)  # the same checks and failures as every module, before any request
-    module.exit_json(**run(module))
+    IsalesModule(OPTIONS).run(run)
 
 
 if __name__ == "__main__":

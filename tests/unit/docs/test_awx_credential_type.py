@@ -23,7 +23,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.huawei.isales.plugins.module_utils.common import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.huawei.isales.plugins.module_utils._common import CONNECTION_ARGUMENT_SPEC
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, os.pardir))
 AWX = os.path.join(ROOT, "docs", "awx")
@@ -177,7 +177,7 @@ def test_empty_ca_path_means_public_cas(monkeypatch):
     """Without a CA bundle the credential injects ISALES_CA_PATH="": the modules must treat it as not set."""
     from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-    from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesClient
+    from ansible_collections.huawei.isales.plugins.module_utils._client import IsalesClient
 
     monkeypatch.setenv("ISALES_URL", "https://isales.example.com:28443")
     monkeypatch.setenv("ISALES_ACCESS_KEY", "AK1")
@@ -213,7 +213,7 @@ def validated_connection(monkeypatch, **env):
 ])
 def test_signed_headers_field_reaches_the_client(monkeypatch, field, expected):
     """The optional "Signed headers" field injects ISALES_SIGNED_HEADERS; left empty, the default (host)."""
-    from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesClient, signed_headers_problem
+    from ansible_collections.huawei.isales.plugins.module_utils._client import IsalesClient, signed_headers_problem
 
     assert FIELDS["signed_headers"]["type"] == "string" and "signed_headers" not in INPUTS["required"]
     injected = render(INJECTORS["env"][env_var("signed_headers")], signed_headers=field)

@@ -30,7 +30,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.huawei.isales.plugins.doc_fragments.connection import ModuleDocFragment
-from ansible_collections.huawei.isales.plugins.module_utils.common import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.huawei.isales.plugins.module_utils._common import CONNECTION_ARGUMENT_SPEC
 
 COLLECTION = "huawei.isales"
 GROUP = "isales"

@@ -14,9 +14,9 @@ import pytest
 import requests
 import responses
 
-from ansible_collections.huawei.isales.plugins.module_utils import client as client_mod
+from ansible_collections.huawei.isales.plugins.module_utils import _client as client_mod
 from ansible_collections.huawei.isales.plugins.module_utils import signer
-from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesClient, IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils._client import IsalesClient, IsalesError
 
 SECRET = "S3cr3t-never-shown"
 BASE = "https://isales.example.com:28443"
@@ -31,16 +31,6 @@ def ok(**extra):
     return body
 
 
-class Sleeps(list):
-    def __call__(self, seconds):
-        self.append(seconds)
-
-
-@pytest.fixture
-def sleeps():
-    return Sleeps()
-
-
 @pytest.fixture
 def make_client(sleeps):
     def factory(**kwargs):
@@ -48,12 +38,6 @@ def make_client(sleeps):
         settings.update(kwargs)
         return IsalesClient(**settings)
     return factory
-
-
-@pytest.fixture
-def mocked():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
 
 
 def assert_no_secret(err):

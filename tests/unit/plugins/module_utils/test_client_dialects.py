@@ -14,9 +14,9 @@ import os
 import pytest
 import responses
 
-from ansible_collections.huawei.isales.plugins.module_utils import client as client_mod
+from ansible_collections.huawei.isales.plugins.module_utils import _client as client_mod
 from ansible_collections.huawei.isales.plugins.module_utils import signer
-from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesClient, IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils._client import IsalesClient, IsalesError
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
 with open(os.path.join(FIXTURES, "auth-v2-vectors-signed-headers.json"), "rb") as handle:

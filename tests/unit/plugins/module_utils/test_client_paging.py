@@ -16,9 +16,9 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import responses
 
-from ansible_collections.huawei.isales.plugins.module_utils import client as client_mod
-from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesClient, IsalesError
-from ansible_collections.huawei.isales.plugins.module_utils.workers import ClientPool
+from ansible_collections.huawei.isales.plugins.module_utils import _client as client_mod
+from ansible_collections.huawei.isales.plugins.module_utils._client import IsalesClient, IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils._workers import ClientPool
 
 BASE = "https://isales.example.com:28443"
 LIST = re.compile(re.escape(BASE + "/rest/isales/v1/openapi/campaigns/12/queryOBSResults") + r"(\?.*)?$")

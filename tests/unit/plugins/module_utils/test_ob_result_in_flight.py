@@ -18,8 +18,8 @@ import pytest
 import requests
 import responses
 
-from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesClient, IsalesError
-from ansible_collections.huawei.isales.plugins.module_utils.ob_result import SETTLE_READS, ObResultManager
+from ansible_collections.huawei.isales.plugins.module_utils._client import IsalesClient, IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils._ob_result import SETTLE_READS, ObResultManager
 
 BASE = "https://isales.example.com:28443"
 API = BASE + "/rest/isales/v1/openapi/campaigns/12/"
@@ -40,22 +40,6 @@ def listing(*items):
 DETAIL = ok(obResult={"defId": "77", "displayResult": "No answer", "vdnId": 12, "resultCode": "",
                       "resultMapList": [{"mapId": "1", "defId": "77", "failCode": "00602", "vdnId": 12}]})
 DESIRED = {"display_result": "No answer", "obs_codes": ["00602"], "result_code": None}
-
-
-class Sleeps(list):
-    def __call__(self, seconds):
-        self.append(seconds)
-
-
-@pytest.fixture
-def api():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
-
-
-@pytest.fixture
-def sleeps():
-    return Sleeps()
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.huawei.isales.plugins.module_utils import ob_result
-from ansible_collections.huawei.isales.plugins.module_utils.ob_result import CREATE, DELETE, UPDATE, ResourceError
-from ansible_collections.huawei.isales.plugins.module_utils.ob_results import (
+from ansible_collections.huawei.isales.plugins.module_utils import _ob_result as ob_result
+from ansible_collections.huawei.isales.plugins.module_utils._ob_result import CREATE, DELETE, UPDATE, ResourceError
+from ansible_collections.huawei.isales.plugins.module_utils._ob_results import (
     Op,
     details_needed,
     match_config,
@@ -156,7 +156,7 @@ def test_independent_updates_share_a_level():
     (dict(state="merged", delete_all=True), "delete_all: true is only allowed"),
     (dict(state="overridden", config=[]), "state=overridden, which would delete every external result"),
     (dict(config=[{"display_result": "A", "obs_codes": None, "result_code": None}] * 2), "same display_result 'A'"),
-    (dict(max_workers=0), "max_workers must be from 1 to 32"),
+    (dict(write_workers=0), "write_workers must be from 1 to 32"),
 ])
 def test_validate_bulk(params, fragment):
     full = dict(vdn_id=VDN, state="merged", config=[], delete_all=False, max_workers=8, write_workers=1)
@@ -198,7 +198,7 @@ def test_only_writes_that_need_a_freed_text_wait_for_the_deletes():
 
 
 def test_duplicate_groups_are_only_those_an_entry_matches_by_text():
-    from ansible_collections.huawei.isales.plugins.module_utils.ob_results import duplicate_groups
+    from ansible_collections.huawei.isales.plugins.module_utils._ob_results import duplicate_groups
     listing = [listed("1", "A"), listed("2", "A"), listed("3", "B", "X"), listed("4", "B"), listed("5", "C"),
                listed("6", "C")]
     groups = duplicate_groups(cfg(("A", ["1"], None), ("B", ["1"], "X"), ("A", ["1"], None)), listing)

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.huawei.isales.plugins.module_utils import signer
-from ansible_collections.huawei.isales.plugins.module_utils.client import encode_query
+from ansible_collections.huawei.isales.plugins.module_utils._client import encode_query
 
 EXAMPLES = int(os.environ.get("ISALES_HYPOTHESIS_EXAMPLES", "150"))
 PROFILE = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,

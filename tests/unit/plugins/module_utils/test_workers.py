@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesError
-from ansible_collections.huawei.isales.plugins.module_utils.workers import ClientPool
+from ansible_collections.huawei.isales.plugins.module_utils._client import IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils._workers import ClientPool
 
 
 class FakeClient(object):
@@ -24,6 +24,9 @@ class FakeClient(object):
         self.requests_made = 0
         self.thread = threading.current_thread().name
         self.pages_read = []
+
+    def close(self):
+        self.closed = True
 
     def read_page(self, path, number):
         self.requests_made += 1

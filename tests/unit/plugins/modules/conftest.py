@@ -42,6 +42,12 @@ def module_args(args):
         basic._ANSIBLE_ARGS = previous
 
 
+@pytest.fixture(autouse=True)
+def _never_sleep(no_sleep):
+    """The modules run their real clients here: backoff and settling never sleep."""
+    return no_sleep
+
+
 @pytest.fixture
 def run_module(monkeypatch):
     """run_module(main, args) -> (result dict, failed bool); module.warn() messages in result["warnings"]."""

@@ -10,25 +10,12 @@ __metaclass__ = type
 import json
 
 import pytest
-import responses
 
-from ansible_collections.huawei.isales.plugins.module_utils import client as client_mod
 from ansible_collections.huawei.isales.plugins.modules import isales_ob_result_info, isales_obs_code_info
-from ansible_collections.huawei.isales.tests.unit.plugins.modules.isales_fake import BASE, FakeIsales
+from ansible_collections.huawei.isales.tests.unit.plugins.modules.isales_fake import BASE
 
 SECRET = "unit-secret-info-0123456789"
 VDN = 21
-
-
-@pytest.fixture(autouse=True)
-def no_sleep(monkeypatch):
-    monkeypatch.setattr(client_mod.time, "sleep", lambda seconds: None)
-
-
-@pytest.fixture
-def fake():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield FakeIsales(rsps)
 
 
 @pytest.fixture
@@ -67,7 +54,7 @@ def test_filters_read_only_the_details_kept(fake, run, filters, expected):
 
 def test_without_obs_codes_only_the_listing_is_read(fake, run):
     fake.seed(VDN, *[("R%d" % i, None, ["00601"]) for i in range(101)])
-    result, failed = run(isales_ob_result_info, obs_codes=False, max_workers=3)
+    result, failed = run(isales_ob_result_info, include_obs_codes=False, max_workers=3)
     assert not failed and len(result["ob_results"]) == 101 and result["ob_results"][100]["display_result"] == "R100"
     assert result["ob_results"][0]["obs_codes"] is None
     assert fake.count("list") == 3 and fake.count("detail") == 0 and result["api_requests"] == 3

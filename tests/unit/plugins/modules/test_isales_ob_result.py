@@ -12,7 +12,6 @@ import json
 import pytest
 import responses
 
-from ansible_collections.huawei.isales.plugins.module_utils import client as client_mod
 from ansible_collections.huawei.isales.plugins.modules import isales_ob_result
 
 SECRET = "unit-secret-0123456789"
@@ -43,17 +42,6 @@ def args(**extra):
                  obs_codes=["00606", "00602", "00602"], result_code="007")
     value.update(extra)
     return value
-
-
-@pytest.fixture
-def api():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
-
-
-@pytest.fixture(autouse=True)
-def no_sleep(monkeypatch):
-    monkeypatch.setattr(client_mod.time, "sleep", lambda seconds: None)
 
 
 @pytest.fixture

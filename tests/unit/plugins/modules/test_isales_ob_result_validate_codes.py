@@ -8,18 +8,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import pytest
-import responses
 
 from ansible_collections.huawei.isales.plugins.modules import isales_ob_result
-from ansible_collections.huawei.isales.tests.unit.plugins.modules.isales_fake import BASE, FakeIsales
+from ansible_collections.huawei.isales.tests.unit.plugins.modules.isales_fake import BASE
 
 VDN = 31
-
-
-@pytest.fixture
-def fake():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield FakeIsales(rsps)
 
 
 @pytest.fixture

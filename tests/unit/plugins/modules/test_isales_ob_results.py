@@ -12,23 +12,11 @@ import json
 import pytest
 import responses
 
-from ansible_collections.huawei.isales.plugins.module_utils import client as client_mod
 from ansible_collections.huawei.isales.plugins.modules import isales_ob_results
 from ansible_collections.huawei.isales.tests.unit.plugins.modules.isales_fake import BASE, FakeIsales
 
 SECRET = "unit-secret-bulk-0123456789"
 VDN = 12
-
-
-@pytest.fixture(autouse=True)
-def no_sleep(monkeypatch):
-    monkeypatch.setattr(client_mod.time, "sleep", lambda seconds: None)
-
-
-@pytest.fixture
-def fake():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield FakeIsales(rsps)
 
 
 @pytest.fixture
@@ -59,7 +47,7 @@ def test_merged_creates_what_is_missing_with_one_listing(fake, run):
     assert [c["display_result"] for c in result["created"]] == ["No answer", "Rejected"]
     assert all(c["defId"] for c in result["created"])
     assert result["created"][0] == {"defId": result["created"][0]["defId"], "display_result": "No answer",
-                                    "result_code": "007", "obs_codes": ["00602", "00606"]}
+                                    "result_code": "007", "obs_codes": ["00602", "00606"], "vdn_id": VDN}
     assert len(result["unchanged"]) == 1 and result["updated"] == [] and result["deleted"] == []
     # One listing to plan, the catalogue (2 pages of codes) to check what is written, and one
     # listing after the creates (for another run's copies).
@@ -143,7 +131,7 @@ def test_check_mode_predicts_and_writes_nothing(fake, run):
                          _ansible_check_mode=True, _ansible_diff=True)
     assert not failed and result["changed"]
     assert result["created"] == [{"defId": None, "display_result": "New", "result_code": None,
-                                  "obs_codes": ["00605"]}]
+                                  "obs_codes": ["00605"], "vdn_id": VDN}]
     assert [u["obs_codes"] for u in result["updated"]] == [["00604"]]
     assert [d["display_result"] for d in result["deleted"]] == ["Gone"]
     assert len(result["diff"]) == 3

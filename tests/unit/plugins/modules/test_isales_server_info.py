@@ -36,12 +36,6 @@ def dialect_of(request):
 
 
 @pytest.fixture
-def mocked():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
-@pytest.fixture
 def run(run_module):
     def runner(**extra):
         args = dict(url=BASE, access_key="ak-visible", secret_key=SECRET, vdn_id=12)

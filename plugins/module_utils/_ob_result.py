@@ -4,6 +4,19 @@
 """External results ("non-retry policies"): validation, matching, planning and
 converging, with no Ansible objects, so that every decision is testable.
 
+One external result has these shapes, named the same everywhere:
+
+* listed: as the list call shows it (IsalesClient.list_results):
+  {defId, displayResult, resultCode ("" when none)}.
+* detail: as the detail call shows it (IsalesClient.get_result):
+  {defId, displayResult, resultCode, obsCodes}.
+* state: what the modules reason with, from state_from_listed() or
+  state_from_detail(): {defId, display_result, result_code (None when none),
+  obs_codes (sorted, distinct; None when not read), vdn_id}.
+* compared: the part of a state that decides `changed` and that a diff shows:
+  compared(state).
+* public: a state as the modules return it: public(state).
+
 Private module_utils: may change without notice.
 """
 
@@ -13,10 +26,8 @@ __metaclass__ = type
 
 import unicodedata
 
-from ansible_collections.huawei.isales.plugins.module_utils.client import KIND_API, IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils._client import KIND_API, IsalesError
 
-VDN_MIN = 1
-VDN_MAX = 9999
 RESULT_CODE_MAX = 7
 
 # After a write that may still be in flight (timeout, 504), the state is read this many
@@ -56,13 +67,6 @@ def normalize_codes(codes):
 
 def _control_characters(text):
     return sorted(set("U+%04X" % ord(char) for char in text if unicodedata.category(char) == "Cc"))
-
-
-def validate_vdn(vdn_id):
-    """Problems with a vdn_id, as a list of messages."""
-    if vdn_id is None or not VDN_MIN <= vdn_id <= VDN_MAX:
-        return ["vdn_id must be an integer from %d to %d, got %s" % (VDN_MIN, VDN_MAX, vdn_id)]
-    return []
 
 
 def validate_fields(entry, require_display=True, require_codes=False, codes_needed_when="state=present",
@@ -111,11 +115,11 @@ def validate_fields(entry, require_display=True, require_codes=False, codes_need
 
 
 def validate(params):
-    """Problems with the resource options, each naming its option; [] when all is well.
+    """Problems with isales_ob_result's own options, each naming its option; [] when all is well.
 
-    Runs before any request is sent.
+    Runs (with the checks of the shared options) before any request is sent.
     """
-    problems = validate_vdn(params.get("vdn_id"))
+    problems = []
     if params.get("state", "present") == "present":
         problems.extend(validate_fields(params, require_codes=True, written=True))
     else:
@@ -145,24 +149,49 @@ def catalogue_entry(item):
     return {"obs_code": None if code is None else str(code), "description": item.get("obsCodeDesc")}
 
 
-def summary(state):
-    """The part of a result that the diff shows and that decides 'changed'."""
+def compared(state):
+    """The part of a state that decides 'changed' and that a diff shows ({} for no result);
+    the OBS codes only when they were read."""
     if state is None:
         return {}
+    out = {"display_result": state["display_result"], "result_code": state.get("result_code")}
+    if state.get("obs_codes") is not None:
+        out["obs_codes"] = normalize_codes(state["obs_codes"])
+    return out
+
+
+def public(state):
+    """A state as the modules return it (None for no result)."""
+    if state is None:
+        return None
+    codes = state.get("obs_codes")
     return {
-        "display_result": state["display_result"],
+        "defId": state.get("defId"),
+        "display_result": state.get("display_result"),
         "result_code": state.get("result_code"),
-        "obs_codes": normalize_codes(state.get("obs_codes")),
+        "obs_codes": None if codes is None else list(codes),
+        "vdn_id": state.get("vdn_id"),
     }
 
 
-def from_detail(detail, vdn_id):
-    """A result's state from its detail (IsalesClient.get_result)."""
+def state_from_detail(detail, vdn_id):
+    """A state from a result's detail."""
     return {
         "defId": detail["defId"],
         "display_result": detail["displayResult"],
         "result_code": detail["resultCode"] or None,
         "obs_codes": normalize_codes(detail["obsCodes"]),
+        "vdn_id": vdn_id,
+    }
+
+
+def state_from_listed(item, vdn_id):
+    """A state as far as the listing tells it: no OBS codes (obs_codes is None)."""
+    return {
+        "defId": item["defId"],
+        "display_result": item["displayResult"],
+        "result_code": item["resultCode"] or None,
+        "obs_codes": None,
         "vdn_id": vdn_id,
     }
 
@@ -190,7 +219,7 @@ def lowest(results):
 
 def identical(states):
     """Whether results are copies of one another: same display text, result code and OBS codes."""
-    return len(set(repr(sorted(summary(state).items())) for state in states)) == 1
+    return len(set(repr(sorted(compared(state).items())) for state in states)) == 1
 
 
 def race_survivor(listing, display_result, own_def_id):
@@ -282,7 +311,7 @@ class ObResultManager(object):
         self.removed = []
 
     def state_of(self, def_id):
-        return from_detail(self.client.get_result(self.vdn_id, def_id), self.vdn_id)
+        return state_from_detail(self.client.get_result(self.vdn_id, def_id), self.vdn_id)
 
     def read(self, desired, copies=None):
         """(current state or None, listing) from a fresh listing and, for a match, its detail.
@@ -352,7 +381,7 @@ class ObResultManager(object):
                 result_id = candidate["defId"]
                 break
         return dict(
-            changed=summary(before) != summary(after) or bool(self.removed),
+            changed=compared(before) != compared(after) or bool(self.removed),
             before=before,
             after=after,
             def_id=result_id,

@@ -1,10 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, huawei.isales contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Connection options shared by every module, defined once.
+"""The options every module shares, defined once, and their checks.
 
-Mirrored for the documentation by the doc fragment
-huawei.isales.connection. Private module_utils: may change without notice.
+CONNECTION_ARGUMENT_SPEC is mirrored for the documentation by the doc fragment
+huawei.isales.connection, VDN_ARGUMENT_SPEC by huawei.isales.attributes.vdn and
+WORKERS_ARGUMENT_SPEC by huawei.isales.attributes.workers.
+Private module_utils: may change without notice.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -13,13 +15,10 @@ __metaclass__ = type
 
 import os
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.huawei.isales.plugins.module_utils.client import (
+from ansible_collections.huawei.isales.plugins.module_utils._client import (
     DEFAULT_SIGNED_HEADERS,
-    REQUESTS_IMPORT_ERROR,
-    IsalesClient,
-    IsalesError,
     check_url,
     signed_headers_problem,
 )
@@ -36,20 +35,48 @@ CONNECTION_ARGUMENT_SPEC = dict(
                         fallback=(env_fallback, ["ISALES_SIGNED_HEADERS"])),
 )
 
-# Every module works on one VDN; mirrored by the doc fragment huawei.isales.attributes.vdn.
+# Every module works on one VDN.
 VDN_ARGUMENT_SPEC = dict(
     vdn_id=dict(type="int", required=True),
 )
 
+# The modules that read many things at once.
+WORKERS_ARGUMENT_SPEC = dict(
+    max_workers=dict(type="int", default=8),
+)
+
+VDN_MIN = 1
+VDN_MAX = 9999
 MAX_RETRIES = 10
+# At most this many reads (each on its own connection) at a time.
+MAX_WORKERS = 32
 
 
-def argument_spec(**module_options):
-    """The connection options and vdn_id, plus a module's own."""
+def argument_spec(module_options=None, workers=False):
+    """The connection options and vdn_id (and, with workers, max_workers), plus a module's own."""
     spec = dict((key, dict(value)) for key, value in CONNECTION_ARGUMENT_SPEC.items())
     spec.update((key, dict(value)) for key, value in VDN_ARGUMENT_SPEC.items())
-    spec.update(module_options)
+    if workers:
+        spec.update((key, dict(value)) for key, value in WORKERS_ARGUMENT_SPEC.items())
+    spec.update(module_options or {})
     return spec
+
+
+def validate_vdn(vdn_id):
+    """Problems with a vdn_id, as a list of messages."""
+    if vdn_id is None or not VDN_MIN <= vdn_id <= VDN_MAX:
+        return ["vdn_id must be an integer from %d to %d, got %s" % (VDN_MIN, VDN_MAX, vdn_id)]
+    return []
+
+
+def workers_problems(params, names=("max_workers",)):
+    """Problems with options that say how many requests go at a time."""
+    problems = []
+    for name in names:
+        value = params.get(name)
+        if value is not None and not 1 <= value <= MAX_WORKERS:
+            problems.append("%s must be from 1 to %d, got %d" % (name, MAX_WORKERS, value))
+    return problems
 
 
 def connection_problems(params):
@@ -96,37 +123,8 @@ def transport_warnings(params):
     return warnings
 
 
-def fail_on_error(module, err, **result):
-    """The one place an IsalesError becomes fail_json: message, kind, call, status, codes."""
-    result.update(err.to_result())
-    module.fail_json(**result)
-
-
-def client_settings(module, **overrides):
-    """IsalesClient keyword arguments from the module's connection options (e.g. to make one client per thread)."""
-    params = module.params
-    settings = dict(
-        url=params["url"],
-        access_key=params["access_key"],
-        secret_key=params["secret_key"],
-        validate_certs=params["validate_certs"],
-        ca_path=params["ca_path"],
-        timeout=params["timeout"],
-        retries=params["retries"],
-        signed_headers=params["signed_headers"],
-    )
+def client_settings(params, **overrides):
+    """IsalesClient keyword arguments from a module's connection options."""
+    settings = dict((name, params[name]) for name in CONNECTION_ARGUMENT_SPEC)
     settings.update(overrides)
     return settings
-
-
-def client_from_module(module, **overrides):
-    """An IsalesClient from the module's connection options; fails the module on bad input. Warns about
-    settings that expose the signed requests."""
-    if REQUESTS_IMPORT_ERROR:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    for warning in transport_warnings(module.params):
-        module.warn(warning)
-    try:
-        return IsalesClient(**client_settings(module, **overrides))
-    except IsalesError as err:
-        fail_on_error(module, err)

@@ -16,10 +16,7 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesClient, IsalesError
-from ansible_collections.huawei.isales.plugins.module_utils.common import client_from_module, client_settings, fail_on_error
-
-MAX_WORKERS = 32
+from ansible_collections.huawei.isales.plugins.module_utils._common import MAX_WORKERS
 
 
 class ClientPool(object):
@@ -63,9 +60,7 @@ class ClientPool(object):
             self._executor = None
         with self._lock:
             for client in self.clients:
-                session = getattr(client, "session", None)
-                if session is not None and hasattr(session, "close"):
-                    session.close()
+                client.close()
 
     def _pool(self):
         if self._executor is None:
@@ -124,22 +119,3 @@ class ClientPool(object):
     def list_obs_codes(self, vdn_id):
         """The VDN's OBS code catalogue; pages beyond the first read `size` at a time."""
         return self.client().list_obs_codes(vdn_id, map_pages=self.map_pages, batch=self.size)
-
-
-def run_info_module(module, run, problems):
-    """The main() of an info module: fail on problems before any request, else
-    run(params, pool) with a ClientPool of max_workers clients, and exit with
-    its result plus the number of API requests made."""
-    if problems:
-        module.fail_json(msg="; ".join(problems))
-    first = client_from_module(module)
-    settings = client_settings(module)
-    pool = ClientPool(lambda: IsalesClient(**settings), module.params["max_workers"], main=first)
-    try:
-        result = run(module.params, pool)
-    except IsalesError as err:
-        pool.close()
-        fail_on_error(module, err, changed=False, api_requests=pool.requests_made)
-    pool.close()
-    result["api_requests"] = pool.requests_made
-    module.exit_json(**result)

@@ -15,14 +15,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.huawei.isales.plugins.module_utils import signer
-from ansible_collections.huawei.isales.plugins.module_utils.client import (
+from ansible_collections.huawei.isales.plugins.module_utils._client import (
     DIALECTS,
     KIND_API,
     KIND_AUTH,
     KIND_CONNECTION,
     KIND_TIMEOUT,
     KIND_TLS,
-    OP_LIST,
     IsalesError,
     normalize_signed_headers,
 )
@@ -55,8 +54,7 @@ def read_once(client, vdn_id, names, tls):
         error=None,
     )
     try:
-        client.read("GET", client.api_path(vdn_id, OP_LIST), query={"pageSize": "1", "pageNum": "1"},
-                    signed_headers=names)
+        client.probe(vdn_id, signed_headers=names)
         finding.update(auth=ACCEPTED, returnCode=client.last_return_code, returnDesc=client.last_return_desc)
     except IsalesError as err:
         finding["error"] = err.msg

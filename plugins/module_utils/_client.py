@@ -322,8 +322,8 @@ class IsalesClient(object):
         self.timeout = timeout
         self.retries = max(0, int(retries))
         self.backoff = backoff
-        # time.sleep looked up at each call, so that tests can replace it after a client exists.
-        self.sleep = sleep if sleep is not None else (lambda seconds: time.sleep(seconds))  # pylint: disable=unnecessary-lambda
+        # _sleep looked up at each call, so that tests can replace it after a client exists.
+        self.sleep = sleep if sleep is not None else (lambda seconds: _sleep(seconds))  # pylint: disable=unnecessary-lambda
         self.clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
         # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE replace verify=True,
         # so resolve True to requests' own bundle: the options, not the
@@ -352,6 +352,12 @@ class IsalesClient(object):
         # What the last answer told about the server: its HTTP status, its clock
         # (Date header) and this host's clock when the answer came, and the latency.
         self.last_exchange = None
+
+    def close(self):
+        """Close the client's connections."""
+        close = getattr(self.session, "close", None)
+        if close is not None:
+            close()
 
     # -- low level -----------------------------------------------------------
 
@@ -398,11 +404,11 @@ class IsalesClient(object):
                 "TLS verification of %s failed for %s: %s. If the server's certificate is "
                 "issued by a private CA, give that CA's bundle in ca_path (or ISALES_CA_PATH)."
                 % (self.base, call, _short(exc)), KIND_TLS, call=call, sent=False, reason=_short(exc))
-        except requests.exceptions.ConnectTimeout as exc:
+        except requests.exceptions.ConnectTimeout:
             raise IsalesError("connecting to %s timed out after %ss for %s"
                               % (self.base, self.timeout, call), KIND_TIMEOUT, call=call, sent=False,
                               reason="connect timeout after %ss" % self.timeout)
-        except requests.exceptions.Timeout as exc:
+        except requests.exceptions.Timeout:
             raise IsalesError("no answer from %s within the timeout of %ss for %s"
                               % (self.base, self.timeout, call), KIND_TIMEOUT, call=call,
                               reason="no answer within %ss" % self.timeout)
@@ -578,6 +584,11 @@ class IsalesClient(object):
         """The VDN's external results: [{defId, displayResult, resultCode}] (resultCode "" when none)."""
         return self.read_list(vdn_id, OP_LIST, map_pages, batch)
 
+    def probe(self, vdn_id, signed_headers=None):
+        """The cheapest signed read: the first page, of one result, of the VDN's list (isales_server_info)."""
+        return self.read("GET", self.api_path(vdn_id, OP_LIST), query={"pageSize": "1", "pageNum": "1"},
+                         signed_headers=signed_headers)
+
     def get_result(self, vdn_id, def_id):
         """One result's detail: {defId, displayResult, resultCode, obsCodes}."""
         def_id = check_def_id(def_id, "the detail request")
@@ -735,6 +746,11 @@ class Pages(object):
                 "GET %s: the server still had full pages after %d pages (%d items); the collection reads at most "
                 "%d pages of a list" % (self.call[4:], self.count, len(self.items), MAX_PAGES),
                 KIND_PARSE, call=self.call, sent=True)
+
+
+def _sleep(seconds):
+    """Every wait of the clients (backoff, settling): one seam for tests."""
+    time.sleep(seconds)
 
 
 def _short(exc):

@@ -18,8 +18,8 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.huawei.isales.plugins.module_utils.client import IsalesError
-from ansible_collections.huawei.isales.plugins.module_utils.ob_result import (
+from ansible_collections.huawei.isales.plugins.module_utils._client import IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils._ob_result import (
     CREATE,
     DELETE,
     DUPLICATE_PAUSE,
@@ -30,18 +30,19 @@ from ansible_collections.huawei.isales.plugins.module_utils.ob_result import (
     ambiguous_match,
     check_obs_codes,
     conflict_error,
+    compared,
     find,
-    from_detail,
     identical,
     lowest,
     normalize_codes,
     plan_write,
+    public,
     race_survivor,
-    summary,
+    state_from_detail,
+    state_from_listed,
     validate_fields,
-    validate_vdn,
 )
-from ansible_collections.huawei.isales.plugins.module_utils.workers import MAX_WORKERS
+from ansible_collections.huawei.isales.plugins.module_utils._common import workers_problems
 
 MERGED = "merged"
 REPLACED = "replaced"
@@ -55,14 +56,10 @@ def _label(index):
 
 
 def validate_bulk(params):
-    """Problems with the options of isales_ob_results, each naming its option; [] when all is well."""
-    problems = validate_vdn(params.get("vdn_id"))
+    """Problems with isales_ob_results' own options, each naming its option; [] when all is well."""
+    problems = workers_problems(params, ("write_workers",))
     state = params.get("state") or MERGED
     config = params.get("config") or []
-    for option in ("max_workers", "write_workers"):
-        value = params.get(option)
-        if value is not None and not 1 <= value <= MAX_WORKERS:
-            problems.append("%s must be from 1 to %d, got %d" % (option, MAX_WORKERS, value))
     if state in (DELETED, OVERRIDDEN) and not config and not params.get("delete_all"):
         problems.append(
             "config is empty and state=%s, which would delete every external result of VDN %s: "
@@ -106,17 +103,6 @@ def normalize_config(config):
             "obs_codes": None if codes is None else normalize_codes(codes),
         })
     return out
-
-
-def listed_state(item, vdn_id):
-    """A result's state as far as the listing tells it (no OBS codes: obs_codes is None)."""
-    return {
-        "defId": str(item.get("defId")),
-        "display_result": item.get("displayResult"),
-        "result_code": item.get("resultCode") or None,
-        "obs_codes": None,
-        "vdn_id": vdn_id,
-    }
 
 
 def match_config(config, listing):
@@ -234,7 +220,7 @@ def plan_bulk(vdn_id, config, listing, pairs, details, state):
 
     def current_of(item):
         def_id = str(item.get("defId"))
-        return details.get(def_id) or listed_state(item, vdn_id)
+        return details.get(def_id) or state_from_listed(item, vdn_id)
 
     if state == DELETED:
         targets = [item for _index, item in pairs if item is not None] if pairs else list(listing)
@@ -367,43 +353,34 @@ def update_levels(updates):
     return levels
 
 
-def public(state):
-    """A result as the modules return it."""
-    if state is None:
-        return None
-    codes = state.get("obs_codes")
-    return {
-        "defId": state.get("defId"),
-        "display_result": state.get("display_result"),
-        "result_code": state.get("result_code"),
-        "obs_codes": None if codes is None else list(codes),
-    }
-
-
 def diff_entry(op):
     """One result's part of the task's diff."""
-    def side(state):
-        if state is None:
-            return {}
-        out = {"display_result": state["display_result"], "result_code": state.get("result_code")}
-        if state.get("obs_codes") is not None:
-            out["obs_codes"] = normalize_codes(state["obs_codes"])
-        return out
     reference = op.after or op.before
     name = "external result %s (result code %s, defId %s)" % (
         repr(reference["display_result"]), repr(reference.get("result_code")) if reference.get("result_code") else "none",
         op.def_id or "new")
-    return {"before": side(op.before), "after": side(op.after),
+    return {"before": compared(op.before), "after": compared(op.after),
             "before_header": name, "after_header": name}
 
 
-class BulkError(Exception):
-    """A failure after some writes were made: the cause and what had been done."""
-
-    def __init__(self, cause, done):
-        super(BulkError, self).__init__(getattr(cause, "msg", str(cause)))
-        self.cause = cause
-        self.done = done
+def report(ops, unchanged):
+    """The task's created / updated / deleted / unchanged / duplicates_removed lists."""
+    # Unchanged results are reported by defId only: a VDN has thousands of them, and every
+    # container in a module's result costs time in Ansible (no_log masking, pickling).
+    result = dict(created=[], updated=[], deleted=[], unchanged=[op.def_id for op in unchanged],
+                  duplicates_removed=[])
+    for op in ops:
+        if op.copy:
+            result["duplicates_removed"].append(op.def_id)
+        elif op.action == CREATE:
+            result["created"].append(public(op.after))
+        elif op.action == UPDATE:
+            result["updated"].append(public(op.after))
+        elif op.action == DELETE:
+            result["deleted"].append(public(op.before))
+        else:  # the survivor of a race, already as asked
+            result["unchanged"].append(op.def_id)
+    return result
 
 
 class BulkRun(object):
@@ -428,7 +405,7 @@ class BulkRun(object):
         vdn_id = self.vdn_id
 
         def read(client, def_id):
-            return def_id, from_detail(client.get_result(vdn_id, def_id), vdn_id)
+            return def_id, state_from_detail(client.get_result(vdn_id, def_id), vdn_id)
         return dict(self.pool.map(read, def_ids))
 
     def settled_listing(self, config):
@@ -481,8 +458,8 @@ class BulkRun(object):
 
         Returns the ops done, in the plan's order, with their after state as the server confirmed
         it (a created result given up to a racer becomes an op of its own: action None, or an
-        update). Raises BulkError (carrying what was done) on the first failure; the writes not yet
-        started then are not made.
+        update). On the first failure the writes not yet started are not made, and the failure
+        is raised with the ops done before it as its `done`.
         """
         if self.check_mode:
             return list(ops)
@@ -493,7 +470,33 @@ class BulkRun(object):
             result = [done[id(op)] for op in ops if id(op) in done]
             return self.settle_races(result)
         except (IsalesError, ResourceError) as err:
-            raise BulkError(err, [done[id(op)] for op in ops if id(op) in done] + self.settled)
+            err.done = [done[id(op)] for op in ops if id(op) in done] + self.settled
+            raise
+
+    def converge(self, config, state, validate_obs_codes=False, diff=False):
+        """The task: plan, write, and the result a module returns.
+
+        A failure after some writes says what was done before it (in its message, and as its
+        `partial` result: created, updated, deleted, duplicates_removed, changed).
+        """
+        ops, unchanged = self.plan(config, state, validate_obs_codes=validate_obs_codes)
+        try:
+            done = self.execute(ops)
+        except (IsalesError, ResourceError) as err:
+            made = report(err.done, unchanged)
+            written = sum(len(made[key]) for key in ("created", "updated", "deleted", "duplicates_removed"))
+            err.msg = ("%s. Before this failure the task created %d, updated %d and deleted %d results (returned in "
+                       "created, updated and deleted); the writes after it were not made. Run the task again: it "
+                       "converges." % (err.msg.rstrip("."), len(made["created"]), len(made["updated"]),
+                                       len(made["deleted"])))
+            err.args = (err.msg,)
+            err.partial = dict(made, changed=written > 0)
+            raise
+        result = report(done, unchanged)
+        result["changed"] = any(op.action for op in done)
+        if diff:
+            result["diff"] = [diff_entry(op) for op in done if op.action]
+        return result
 
     def settle_races(self, done):
         """The race rule of ObResultManager.settle_race for every result this task created, on one listing.
@@ -515,7 +518,7 @@ class BulkRun(object):
             survivor, after = manager.settle_race(dict(op.after), op.after)
             lost = Op(DELETE, op.after["defId"], op.after, None, op.index, copy=True)
             self.settled.append(lost)
-            action = UPDATE if summary(after) != summary(survivor) else None
+            action = UPDATE if compared(after) != compared(survivor) else None
             out.extend([lost, Op(action, survivor["defId"], survivor, after, op.index)])
         return out
 
@@ -546,7 +549,7 @@ class BulkRun(object):
                 item = next((entry for entry in listing if str(entry.get("defId")) == op.def_id), None)
             if item is None:
                 return None, listing
-            return from_detail(client.get_result(self.vdn_id, item.get("defId")), self.vdn_id), listing
+            return state_from_detail(client.get_result(self.vdn_id, item.get("defId")), self.vdn_id), listing
 
         outcome = manager.apply(desired, op.before, replan, reread=reread)
         after = outcome["after"]

@@ -1,0 +1,122 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, huawei.isales contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""IsalesModule: the AnsibleModule of every module of the collection.
+
+It builds the argument spec (the connection options, vdn_id, max_workers for
+the modules that read concurrently, and the module's own options), checks
+every option before any request is sent, makes the clients (and the worker
+pool) and closes them whatever happens, and is the one place where a failure
+(IsalesError, ResourceError) becomes fail_json. A module is then a
+DOCUMENTATION, an argument spec, a validator and a run(module) function that
+returns the task's result.
+
+Private module_utils: may change without notice.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.huawei.isales.plugins.module_utils._client import (
+    REQUESTS_IMPORT_ERROR,
+    IsalesClient,
+    IsalesError,
+)
+from ansible_collections.huawei.isales.plugins.module_utils._common import (
+    argument_spec,
+    client_settings,
+    connection_problems,
+    transport_warnings,
+    validate_vdn,
+    workers_problems,
+)
+from ansible_collections.huawei.isales.plugins.module_utils._ob_result import ResourceError
+from ansible_collections.huawei.isales.plugins.module_utils._workers import ClientPool
+
+
+class IsalesModule(AnsibleModule):
+    """An AnsibleModule that talks to one CC-iSales server about one VDN.
+
+    options: the module's own argument spec. validate(params) -> [messages naming
+    their options], checked with the shared options before any request.
+    workers: the module reads concurrently (max_workers, pool()).
+    Other keyword arguments go to AnsibleModule (required_if, ...); check mode
+    is supported unless told otherwise.
+    """
+
+    def __init__(self, options=None, validate=None, workers=False, **kwargs):
+        kwargs.setdefault("supports_check_mode", True)
+        super(IsalesModule, self).__init__(argument_spec=argument_spec(options, workers=workers), **kwargs)
+        self._validate = validate
+        self._workers = workers
+        self._clients = []
+        self._pool = None
+
+    def problems(self):
+        """Every problem with the options, each naming its option."""
+        problems = connection_problems(self.params) + validate_vdn(self.params["vdn_id"])
+        if self._workers:
+            problems.extend(workers_problems(self.params))
+        if self._validate is not None:
+            problems.extend(self._validate(self.params))
+        return problems
+
+    def client(self, **overrides):
+        """A new client on the module's connection options (overrides: e.g. retries, signed_headers)."""
+        client = IsalesClient(**client_settings(self.params, **overrides))
+        self._clients.append(client)
+        return client
+
+    def pool(self):
+        """The module's pool of max_workers clients, one per thread."""
+        if self._pool is None:
+            self._pool = ClientPool(self.client, self.params["max_workers"])
+        return self._pool
+
+    @property
+    def requests_made(self):
+        """API requests sent by every client of the module (retries included)."""
+        return sum(client.requests_made for client in list(self._clients))
+
+    def close(self):
+        """Stop the pool's threads and close every client's connections."""
+        if self._pool is not None:
+            self._pool.close()
+        for client in self._clients:
+            client.close()
+
+    def run(self, work):
+        """Check the options, then exit with work(self)'s result (plus api_requests), or fail
+        with the failure's message, kind, call, status, codes and what was done before it."""
+        problems = self.problems()
+        if problems:
+            self.fail_json(msg="; ".join(problems))
+        if REQUESTS_IMPORT_ERROR:
+            self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        for warning in transport_warnings(self.params):
+            self.warn(warning)
+        failure = None
+        try:
+            result = work(self)
+        except IsalesError as err:
+            failure = self._failure(err, err.to_result())
+        except ResourceError as err:
+            failure = self._failure(err, dict(msg=err.msg, **err.details))
+        finally:
+            self.close()
+        if failure is not None:
+            self.fail_json(**failure)
+        result.setdefault("changed", False)
+        result["api_requests"] = self.requests_made
+        self.exit_json(**result)
+
+    def _failure(self, err, details):
+        """fail_json's arguments: what the task did before the failure (err.partial), then the failure."""
+        failure = dict(changed=False)
+        failure.update(getattr(err, "partial", None) or {})
+        failure.update(details)
+        failure["api_requests"] = self.requests_made
+        return failure
