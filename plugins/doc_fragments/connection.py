@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Mirrors CONNECTION_ARGUMENT_SPEC in plugins/module_utils/common.py.
+    # Mirrors CONNECTION_ARGUMENT_SPEC in plugins/module_utils/_common.py.
     DOCUMENTATION = r"""
 options:
   url:
