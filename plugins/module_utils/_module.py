@@ -34,7 +34,6 @@ from ansible_collections.huawei.isales.plugins.module_utils._common import (
     workers_problems,
 )
 from ansible_collections.huawei.isales.plugins.module_utils._ob_result import ResourceError
-from ansible_collections.huawei.isales.plugins.module_utils._workers import ClientPool
 
 
 class IsalesModule(AnsibleModule):
@@ -73,6 +72,10 @@ class IsalesModule(AnsibleModule):
     def pool(self):
         """The module's pool of max_workers clients, one per thread."""
         if self._pool is None:
+            # Imported here: a module that reads one thing at a time does not compile it.
+            from ansible_collections.huawei.isales.plugins.module_utils._workers import (  # pylint: disable=import-outside-toplevel
+                ClientPool,
+            )
             self._pool = ClientPool(self.client, self.params["max_workers"])
         return self._pool
 

@@ -39,7 +39,7 @@ options:
     default: false
 notes:
   - The secret key is never shown; the access key is (RV(access_key)), so that a wrong one can be spotted.
-  - O(retries) does not apply: every read is sent once.
+  - O(retries) does not apply; every read is sent once.
 seealso:
   - module: huawei.isales.isales_ob_result
   - name: When the server answers 401
