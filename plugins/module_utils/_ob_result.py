@@ -500,10 +500,10 @@ class ObResultManager(object):
     def _outcome_unknown(self, desired, err):
         waited = self.client.timeout * SETTLE_READS
         return IsalesError(
-            "the create of the external result %r on VDN %s got no answer in time (%s), and reading the VDN's "
-            "results %d times over %d s more did not show it: its outcome is unknown - the create may still land "
-            "on the server. It was not sent again, so that it cannot land twice. Run the task again once the "
-            "server answers: it converges (a copy that lands later is removed, the lowest defId staying)."
+            "outcome unknown - the create may still land; run again. The create of the external result %r on VDN "
+            "%s got no answer in time (%s), and reading the VDN's results %d times over %d s more did not show it. "
+            "It was not sent again, so that it cannot land twice. Run the task again once the server answers: it "
+            "converges (a copy that lands later is removed, the lowest defId staying)."
             % (desired["display_result"], self.vdn_id, err.msg, SETTLE_READS + 1, waited),
             err.kind, call=err.call, status=err.status, return_code=err.return_code, return_desc=err.return_desc)
 
