@@ -10,7 +10,10 @@ simulator, because faults are global to a simulator), and the server is observed
 admin API) and its request log (which fault fired, which writes reached it and
 which were applied). Each row's observation is reduced to one line and compared
 with the line a small model of the intended behaviour predicts; the table of both
-is written as Markdown.
+is written as Markdown. Besides the fault kinds that every call meets, a few rows
+use a *late* write (a gateway's 504 now, the write performed seconds later) and a
+*rewrite* of the server's answer (no returnCode, a hostile defId, a totalCount that
+lies about a VDN of 60 results).
 
     python tests/resilience/fault_matrix.py --out build/fault-matrix.md [--docs docs/fault-matrix.md]
 
@@ -36,20 +39,34 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PLAYBOOK = os.path.join(HERE, "playbooks", "faults.yml")
 
 FAULTS = ("502", "503", "504", "reset_before", "reset_after", "slow", "html", "empty", "truncated", "rate_limit")
+# Every kind, in table order: FAULTS, those of the hand-written rows only (part 8), clock_skew (no fault rule).
+KINDS = FAULTS + ("late", "rewrite", "clock_skew")
 CALLS = ("list", "detail", "create", "update", "delete")
 READS = ("list", "detail")
 WRITES = ("create", "update", "delete")
 # Faults after which the server did not act on a write (unless the rule says act).
 NOT_PERFORMED = ("502", "503", "504", "reset_before", "html", "empty", "truncated", "rate_limit")
-# Faults a read is retried on (transient: connection, timeout, 429, 5xx).
+# Transient faults: connection, timeout, 429, 5xx.
 RETRYABLE = ("502", "503", "504", "reset_before", "reset_after", "slow", "rate_limit")
 UNPARSABLE = ("html", "empty", "truncated")
+# A read is safe to repeat: it is retried on transient faults and on answers it cannot parse.
+READ_RETRYABLE = RETRYABLE + UNPARSABLE
 
 TIMEOUT = 1          # the module's timeout option in every row
 SLOW_DELAY = 2.5     # a slow answer comes this long after the request (> TIMEOUT)
 RETRY_AFTER = 1      # Retry-After of a 429
 SKEW_MINUTES = 20    # more than the 15 minutes the server accepts
+# The module reads again at once after a create a gateway gave up on (504) or that timed out,
+# then twice more TIMEOUT seconds apart: the settle window is about 2 x TIMEOUT.
+LATE_AFTER = 5.0     # a late write lands this long after its 504: after the settle window
+LATE_SOON = 1.5      # ... or this long: within it
 OK = "0200000"
+API_PREFIX = "/rest/isales/v1/openapi/campaigns"
+HOSTILE_DEF_ID = "../../../../x/y"
+FILLERS = 59         # results seeded around the row's own in the 60-result rows
+FILLER_CODES = ["00601"]
+# What the message of a create that may still land says (matched without regard to case).
+UNKNOWN_WORDS = ["outcome unknown", "may still land", "run again"]
 
 # Which play each call's fault is tested in: the call must happen in it.
 SCENARIO = {"list": "create", "detail": "update", "create": "create", "update": "update", "delete": "delete"}
@@ -57,7 +74,7 @@ OPERATION = {"list": "queryOBSResults", "detail": "queryObsResultDetail", "creat
              "update": "updateObResult", "delete": "deleteObsResult"}
 CAUSE = {"502": "HTTP 502", "503": "HTTP 503", "504": "HTTP 504", "reset_before": "connection",
          "reset_after": "connection", "slow": "timeout", "html": "unparsable answer", "empty": "unparsable answer",
-         "truncated": "unparsable answer", "rate_limit": "HTTP 429", "clock_skew": "HTTP 401"}
+         "truncated": "unparsable answer", "rate_limit": "HTTP 429", "clock_skew": "HTTP 401", "late": "HTTP 504"}
 # What a message must contain to name its cause.
 CAUSE_WORDS = {"HTTP 502": ["HTTP 502"], "HTTP 503": ["HTTP 503"], "HTTP 504": ["HTTP 504"],
                "HTTP 429": ["HTTP 429"], "connection": ["connection"], "timeout": ["timeout"],
@@ -76,6 +93,8 @@ def rule_for(fault, call, count, act=None):
         rule.update(kind="slow", delay=SLOW_DELAY)
     elif fault == "rate_limit":
         rule.update(kind="rate_limit", retry_after=RETRY_AFTER)
+    elif fault == "late":
+        rule.update(kind="late", delay=LATE_AFTER)
     else:
         rule.update(kind=fault)
     if act is not None:
@@ -83,15 +102,27 @@ def rule_for(fault, call, count, act=None):
     return rule
 
 
-def make_row(index, fault, call, count=1, retries=1, act=None, rules=None, expect=None, note=""):
-    scenario = SCENARIO[call]
+def fillers(index):
+    """The other results of a 60-result row: FILLERS of them, none with the row's display text."""
+    return [{"displayResult": "Row %d: other result %02d" % (index, number), "obsCodes": FILLER_CODES}
+            for number in range(1, FILLERS + 1)]
+
+
+def make_row(index, fault, call, count=1, retries=1, act=None, rules=None, expect=None, note="", scenario=None,
+             crowded=False, every=False):
+    """One row. scenario: the play (create, update, delete; by default the one where call happens);
+    crowded: the VDN holds FILLERS other results too, the row's own (if seeded) 55th, on page 2;
+    every: the fault hits every request of its call (count "-" in the table)."""
+    scenario = scenario or SCENARIO[call]
     display = "Row %d: the callee did not answer" % index
+    seed = [] if scenario == "create" else [{"displayResult": display, "obsCodes": ORIGINAL_CODES}]
+    others = fillers(index) if crowded else []
     row = {
         "id": "%03d %s/%s" % (index, fault, call), "index": index, "fault": fault, "call": call,
         "count": count, "retries": retries, "act": act, "scenario": scenario, "note": note,
         "vdn_id": 1000 + index, "display_result": display, "timeout": TIMEOUT,
         "state": "absent" if scenario == "delete" else "present",
-        "seed": [] if scenario == "create" else [{"displayResult": display, "obsCodes": ORIGINAL_CODES}],
+        "seed": others[:54] + seed + others[54:], "others": len(others), "every": every,
         "rules": rules if rules is not None else [rule_for(fault, call, count, act)],
     }
     if scenario != "delete":
@@ -117,7 +148,7 @@ def rows(full=False):
         for call in CALLS:
             if not (full or call in ("list", "create") or fault in ("503", "rate_limit")):
                 continue
-            if (call in READS and fault in RETRYABLE) or (call in WRITES and fault in NOT_PERFORMED):
+            if (call in READS and fault in READ_RETRYABLE) or (call in WRITES and fault in NOT_PERFORMED):
                 specs.append(dict(fault=fault, call=call, count=2))
     # 3. The server did act on the write, but the answer was an error page or unreadable.
     for fault in ("502", "503", "504", "html", "empty", "truncated"):
@@ -138,14 +169,40 @@ def rows(full=False):
                       rules=[rule_for("reset_after", "create", 1), rule_for("503", "detail", 2)],
                       expect=dict(outcome="failed", cause="HTTP 503", tries=None, state="as asked", sent=1,
                                   applied=1, fired=3, words=["may or may not have happened", "gave up after 2 tries"])))
-    specs.append(dict(fault="reset_after", call="create", note="then detail html (the re-read fails)",
-                      rules=[rule_for("reset_after", "create", 1), rule_for("html", "detail", 1)],
+    specs.append(dict(fault="reset_after", call="create", note="then detail html x2 (the re-read fails)",
+                      rules=[rule_for("reset_after", "create", 1), rule_for("html", "detail", 2)],
                       expect=dict(outcome="failed", cause="unparsable answer", tries=None, state="as asked",
-                                  sent=1, applied=1, fired=2, words=["may or may not have happened"])))
+                                  sent=1, applied=1, fired=3, words=["may or may not have happened",
+                                                                     "gave up after 2 tries"])))
     # 7. The server's clock: more than 15 minutes off is refused (401), less is fine.
     specs.append(dict(fault="clock_skew", call="list", count=SKEW_MINUTES, note="server clock +%d min" % SKEW_MINUTES))
     specs.append(dict(fault="clock_skew", call="list", count=-SKEW_MINUTES, note="server clock -%d min" % SKEW_MINUTES))
     specs.append(dict(fault="clock_skew", call="list", count=10, note="server clock +10 min (accepted)"))
+    # 8. Servers that lie. A late write: the gateway answers 504 at once, the server performs the write
+    #    later. A create that may still land is never sent again: the task fails saying so, and the
+    #    write lands once. Updates and deletes are reconciled as after any other 504.
+    specs.append(dict(fault="late", call="create", note="write lands %gs after the 504 (after the settle window)"
+                      % LATE_AFTER))
+    specs.append(dict(fault="late", call="create", note="write lands %gs after the 504 (within the settle window)"
+                      % LATE_SOON, rules=[dict(rule_for("late", "create", 1), delay=LATE_SOON)],
+                      expect=dict(outcome="changed", cause=None, tries=None, state="as asked", sent=1, applied=1,
+                                  fired=1, words=[])))
+    specs.append(dict(fault="late", call="update", note="write lands %gs after the 504" % LATE_AFTER))
+    specs.append(dict(fault="late", call="delete", note="write lands %gs after the 504" % LATE_AFTER))
+    #    Answers rewritten on their way back: a 200 without returnCode after a write is an unknown
+    #    outcome, reconciled by reading; a defId that is not 1-20 digits is never put in a path.
+    specs.append(dict(fault="rewrite", call="create", note="200 without returnCode (the server acted)",
+                      rules=[{"call": "create", "kind": "rewrite", "unset": ["returnCode", "resultCode"]}]))
+    specs.append(dict(fault="rewrite", call="create", note="200 without returnCode (the server did not act)",
+                      rules=[{"call": "create", "kind": "rewrite", "act": False,
+                              "unset": ["returnCode", "resultCode"]}]))
+    specs.append(dict(fault="rewrite", call="create", note="defId %s (the server acted)" % HOSTILE_DEF_ID,
+                      rules=[{"call": "create", "kind": "rewrite", "set": {"defId": HOSTILE_DEF_ID}}]))
+    #    totalCount is only a hint: 60 results, the row's own on page 2, with totalCount too low or too high.
+    for total in (10, 100000):
+        specs.append(dict(fault="rewrite", call="list", scenario="update", crowded=True, every=True,
+                          note="totalCount %d over 60 results, the row's on page 2" % total,
+                          rules=[{"call": "list", "kind": "rewrite", "set": {"totalCount": total}, "count": 1000}]))
     return [make_row(index + 1, **spec) for index, spec in enumerate(specs)]
 
 
@@ -162,21 +219,46 @@ def expected(row):
             return dict(outcome="failed", cause="HTTP 401", tries=None, state="as before", sent=0, applied=0,
                         fired=0, words=[OPERATION["list"]])
         return dict(done, fired=0)
+    if fault == "rewrite":
+        return rewrite_expected(row, done)
     if call in READS:
-        if fault in UNPARSABLE:
-            return dict(outcome="failed", cause=CAUSE[fault], tries=None, state="as before", sent=0, applied=0,
-                        fired=1, words=[OPERATION[call]])
         if count <= retries:
             return dict(done, fired=count)
         return dict(outcome="failed", cause=CAUSE[fault], tries=retries + 1 if retries else None, state="as before",
                     sent=0, applied=0, fired=retries + 1, words=[OPERATION[call]])
+    if fault == "late":
+        # The gateway gave up (504) but the write happens: LATE_AFTER seconds later, after the settle window.
+        if call == "create":
+            # Never sent again: the task fails saying the create may still land; it lands once.
+            return dict(outcome="failed", cause="HTTP 504", tries=None, state="as asked", sent=1, applied=1,
+                        fired=1, words=[OPERATION[call]] + UNKNOWN_WORDS)
+        # An update or delete is repeated when the state read again shows it not done. The late
+        # update lands too (the same change); the late delete then finds nothing to delete.
+        return dict(done, sent=2, applied=2 if call == "update" else 1, fired=1)
     performed = fault in ("reset_after", "slow") or row.get("act")
     if performed:
         return dict(done, fired=1)
+    if call == "create" and fault == "504":
+        # A create a gateway gave up on may still land: read again (three times over 2 x TIMEOUT),
+        # never sent again; here it never lands, and the task fails saying its outcome is unknown.
+        return dict(outcome="failed", cause="HTTP 504", tries=None, state="as before", sent=1, applied=0, fired=1,
+                    words=[OPERATION[call]] + UNKNOWN_WORDS)
     if count <= retries:
         return dict(done, sent=count + 1, fired=count)
     return dict(outcome="failed", cause=CAUSE[fault], tries=retries + 1, state="as before", sent=retries + 1,
                 applied=0, fired=retries + 1, words=[OPERATION[call], "had not happened"])
+
+
+def rewrite_expected(row, done):
+    """A rewritten answer: the state the write left is read again, so every rewrite row converges."""
+    rule = row["rules"][0]
+    if row["call"] == "list":
+        # Pages are read until a short one, whatever totalCount says: two pages for 60 results.
+        return dict(done, fired=2)
+    if rule.get("act") is False:
+        # A made-up success without returnCode: unknown, read again, not there, sent again.
+        return dict(done, sent=2, fired=1)
+    return dict(done, fired=1)
 
 
 def describe(facts, row):
@@ -188,7 +270,7 @@ def describe(facts, row):
     else:
         head = facts["outcome"]
     text = "%s; server: %s; writes sent %d, applied %d; faults fired %d" % (
-        head, state_text(facts["state"], row["scenario"]), facts["sent"], facts["applied"], facts["fired"])
+        head, state_text(facts["state"], row), facts["sent"], facts["applied"], facts["fired"])
     if facts.get("waited"):
         text += "; waited %s" % facts["waited"]
     return text
@@ -198,27 +280,37 @@ def tries_text(count):
     return "1 try" if count == 1 else "%d tries" % count
 
 
-def state_text(state, scenario):
+def state_text(state, row):
     """How the server's state reads in the table."""
+    scenario = row["scenario"]
+    others = " (and %d others as before)" % row["others"] if row.get("others") else ""
     if state == "as asked":
-        return "no result" if scenario == "delete" else "1 result, as asked"
+        return ("no result" if scenario == "delete" else "1 result, as asked") + others
     if state == "as before":
-        return "no result" if scenario == "create" else "1 result, as before"
+        return ("no result" if scenario == "create" else "1 result, as before") + others
     return state
 
 
 # ------------------------------------------------------------------ observing
 
 def server_state(row, results):
-    """'as asked', 'as before', or a description of what is wrong (duplicates, loss)."""
+    """'as asked', 'as before', or a description of what is wrong (duplicates, loss, others changed)."""
     want_codes = sorted(row.get("obs_codes") or [])
-    seed = row["seed"]
+    display = row["display_result"]
     if row["scenario"] == "delete":
         asked = []
     else:
-        asked = [(row["display_result"], want_codes)]
-    before = [(item["displayResult"], sorted(item.get("obsCodes") or [])) for item in seed]
-    have = [(item["displayResult"], sorted(item.get("obsCodes") or [])) for item in results]
+        asked = [(display, want_codes)]
+    before = [(item["displayResult"], sorted(item.get("obsCodes") or [])) for item in row["seed"]
+              if item["displayResult"] == display]
+    have = [(item["displayResult"], sorted(item.get("obsCodes") or [])) for item in results
+            if item["displayResult"] == display]
+    others_before = [(item["displayResult"], sorted(item.get("obsCodes") or [])) for item in row["seed"]
+                     if item["displayResult"] != display]
+    others_now = [(item["displayResult"], sorted(item.get("obsCodes") or [])) for item in results
+                  if item["displayResult"] != display]
+    if others_now != others_before:
+        return "the other results changed: %d before, %d now" % (len(others_before), len(others_now))
     if have == asked and asked != before:
         return "as asked"
     if have == before:
@@ -244,6 +336,11 @@ def observed(row, record, secret):
     text = json.dumps(outcome, sort_keys=True)
     if secret and secret in text:
         problems.append("the secret key is in the result")
+    # No request may leave the VDN's part of the API, whatever the server answered (a defId of "../..").
+    api = "%s/%d/" % (API_PREFIX, row["vdn_id"])
+    outside = sorted(set(r["path"] for r in requests if r["call"] == "unknown" or not r["path"].startswith(api)))
+    if outside:
+        problems.append("requests outside %s: %s" % (api, ", ".join(outside[:3])))
     # ansible-core 2.19 gives every failed task an "exception" that reads "(traceback unavailable)"
     # unless tracebacks are switched on; anything else there is a crash.
     crash = outcome.get("module_stderr") or outcome.get("exception") not in (None, "(traceback unavailable)")
@@ -260,7 +357,7 @@ def observed(row, record, secret):
             if tries_text(outcome["attempts"]) not in msg:
                 problems.append("the message does not say how many tries (%d)" % outcome["attempts"])
         for word in CAUSE_WORDS.get(facts["cause"], []) + expected(row)["words"]:
-            if word not in msg:
+            if word.lower() not in msg.lower():
                 problems.append("the message lacks %r" % word)
         if not outcome.get("call"):
             problems.append("the failure names no call")
@@ -303,7 +400,9 @@ def cost(row):
     """A rough estimate of a row's seconds, to share rows fairly between lanes."""
     seconds = 1.0
     fired = expected(row)["fired"]
-    if row["fault"] == "slow":
+    if row["fault"] == "late":
+        seconds += max(rule.get("delay", LATE_AFTER) for rule in row["rules"]) + 2 * TIMEOUT
+    elif row["fault"] == "slow":
         seconds += fired * TIMEOUT + (2 * TIMEOUT if row["call"] in WRITES else 0)
     elif row["fault"] == "rate_limit":
         seconds += fired * RETRY_AFTER
@@ -370,13 +469,13 @@ def run_lanes(matrix_rows, work_dir, lanes, verbosity):
 
 
 def table(results, seconds):
-    faults = sorted(set(r["row"]["fault"] for r in results), key=(FAULTS + ("clock_skew",)).index)
+    faults = sorted(set(r["row"]["fault"] for r in results), key=KINDS.index)
     calls = sorted(set(r["row"]["call"] for r in results), key=CALLS.index)
     bad = [r for r in results if not r["ok"]]
     lines = [
         "# Fault matrix of `huawei.isales.isales_ob_result`",
         "",
-        "<!-- Generated by tests/resilience/fault_matrix.py (CI stage hacking/stages/45-faults.sh). Do not edit. -->",
+        "<!-- Generated by tests/resilience/fault_matrix.py (nox session resilience). Do not edit. -->",
         "",
         "Every row ran `huawei.isales.isales_ob_result` once, through `ansible-playbook`, against the",
         "CC-iSales simulator over HTTPS, with the row's faults armed on the simulator. *Expected* comes",
@@ -391,9 +490,15 @@ def table(results, seconds):
         % (TIMEOUT, SLOW_DELAY),
         "  acts after the client gave up); *rate_limit* is a 429 with `Retry-After: %d`; *act* = the server" % RETRY_AFTER,
         "  performed the write and then answered with the fault; *clock_skew* offsets the server's clock.",
+        "* *late*: a gateway answers 504 at once and the server performs the write later (the row says when);",
+        "  the row is observed after it landed. A create that may still land is never sent again: the task",
+        "  fails saying its outcome is unknown. *rewrite*: the server acts, and its answer is changed on the",
+        "  way back (fields removed or replaced). The *totalCount* rows run on a VDN of 60 results, the",
+        "  row's own on page 2; their *faults fired* counts the list requests.",
         "* *writes sent* = write requests that reached the server; *applied* = writes it performed with",
         "  success. *failed cleanly* = no traceback, no secret, and the message names the call, the number of",
-        "  tries when there was more than one, and the last cause.",
+        "  tries when there was more than one, and the last cause. In every row, no request left the row's",
+        "  VDN's API path.",
         "",
         "Size: %d fault kinds x %d call kinds; %d rows, %d passed, %d failed; run time %.0f s."
         % (len(faults), len(calls), len(results), len(results) - len(bad), len(bad), seconds),
@@ -404,7 +509,7 @@ def table(results, seconds):
     for item in results:
         row = item["row"]
         notes = row["note"] or ("act" if row.get("act") else "")
-        count = "-" if row["fault"] == "clock_skew" else str(row["count"])
+        count = "-" if row["fault"] == "clock_skew" or row.get("every") else str(row["count"])
         observed_text = item["observed"]
         if item["problems"]:
             observed_text += " **(" + "; ".join(item["problems"]) + ")**"

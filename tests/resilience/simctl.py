@@ -156,7 +156,8 @@ def ansible_env(extra=None):
                ANSIBLE_PIPELINING="1", ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
                ANSIBLE_HOST_KEY_CHECKING="0")
     for name in ("ISALES_URL", "ISALES_ACCESS_KEY", "ISALES_SECRET_KEY", "ISALES_CA_PATH", "ISALES_SIM_ADMIN",
-                 "ISALES_VALIDATE_CERTS", "ISALES_TIMEOUT", "ISALES_RETRIES", "ANSIBLE_DEBUG"):
+                 "ISALES_VALIDATE_CERTS", "ISALES_TIMEOUT", "ISALES_RETRIES", "ISALES_SIGNED_HEADERS",
+                 "ANSIBLE_DEBUG"):
         env.pop(name, None)
     env.update(extra or {})
     return env

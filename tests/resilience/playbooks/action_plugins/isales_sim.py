@@ -26,11 +26,42 @@ per row and a module run per call would triple the run time.
       ca: ...
       op: faults         # arm fault rules (rules: [...]) on top of whatever is armed
       rules: [...]
+      replace: false     # true: clear the armed rules first (rules: [] just clears them)
 
     isales_sim:
-      op: dump           # write outcome as JSON to out (e.g. every registered result of a play)
-      outcome: ...
+      admin: ...
+      ca: ...
+      op: config         # change simulator config keys (latency_ms, total_count, trim_display, ...)
+      settings: {...}
+
+    isales_sim:
+      admin: ...
+      ca: ...
+      op: mark           # seq: the seq of the last request logged so far (0 for none)
+
+    isales_sim:
+      admin: ...
+      ca: ...
+      op: wait_landed    # wait until every late write (performed after its 504) has landed
+
+    isales_sim:
+      admin: ...
+      ca: ...
+      op: step           # one step of playbooks/steps.yml, before its module: the config keys of
+      settings: {...}    # settings (if given), the fault rules (if given: they replace the armed
+      rules: [...]       # ones), waiting for late writes to land (wait: true); returns seq, as mark
+      wait: false
+
+    isales_sim:
+      op: dump           # write outcome as JSON to out (e.g. every registered result of a play);
+      outcome: ...       # with admin and ca, outcome gets "seq" too, as mark returns it
       out: /path/to/file.json
+
+    isales_sim:
+      op: barrier        # wait until `parties` runs (or hosts) have reached this task: runs started
+      dir: /path/to/dir  # together then send their first request at the same moment, however long
+      name: run-1        # each took to start. name: this party's (unique) name.
+      parties: 3
 """
 
 from __future__ import absolute_import, division, print_function
@@ -38,14 +69,18 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 import ssl
 import time
 import urllib.request
 
 from ansible.plugins.action import ActionBase
 
-# How long observe waits for slow faults (answers delayed past the client's timeout) to finish.
+# How long observe waits for slow faults (answers delayed past the client's timeout) to finish,
+# and for late writes (performed after a gateway's 504) to land.
 SETTLE_SECONDS = 15.0
+# How long a barrier waits for the other parties.
+BARRIER_SECONDS = 120.0
 
 
 class Admin(object):
@@ -80,6 +115,26 @@ def _fired(requests):
     return len([record for record in requests if record.get("fault")])
 
 
+def _landing(requests):
+    """The late writes that are still to be performed: logged as performed, returnCode not yet known."""
+    return [record for record in requests
+            if record.get("fault") == "late" and record.get("performed") and record.get("returnCode") is None]
+
+
+def last_seq(admin):
+    return max([record["seq"] for record in admin("GET", "/requests")["requests"]] or [0])
+
+
+def wait_landed(admin):
+    """Wait until no late write is pending; the seconds waited."""
+    started = time.monotonic()
+    while _landing(admin("GET", "/requests")["requests"]):
+        if time.monotonic() - started > SETTLE_SECONDS:
+            raise ValueError("late writes still pending after %d s" % SETTLE_SECONDS)
+        time.sleep(0.1)
+    return round(time.monotonic() - started, 3)
+
+
 def observe(admin, row):
     """The server's side of a row, once every fault that fired has been answered and logged."""
     armed = sum(rule.get("count", 1) for rule in row.get("rules") or [])
@@ -88,19 +143,36 @@ def observe(admin, row):
         pending = admin("GET", "/faults")["faults"]
         consumed = armed - sum(rule["count"] for rule in pending)
         requests = admin("GET", "/requests")["requests"]
-        # A slow fault is logged when its (late) answer is sent: wait for it, so that
-        # a write that lands after the module gave up is counted in this row.
-        if _fired(requests) >= consumed or time.monotonic() > deadline:
+        # A slow fault is logged when its (late) answer is sent, a late write is filled in
+        # when it is performed: wait for both, so that a write that lands after the module
+        # gave up is counted in this row.
+        settled = _fired(requests) >= consumed and not _landing(requests)
+        if settled or time.monotonic() > deadline:
             break
         time.sleep(0.1)
     results = admin("GET", "/results?vdn=%d" % row["vdn_id"])["results"]
     admin("DELETE", "/faults")
-    return {"pending": pending, "requests": requests, "results": results, "settled": _fired(requests) >= consumed}
+    return {"pending": pending, "requests": requests, "results": results, "settled": settled}
+
+
+def barrier(directory, name, parties):
+    """Mark this party as arrived, then wait for all of them; the seconds waited."""
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, name), "w", encoding="utf-8"):
+        pass
+    started = time.monotonic()
+    while len(os.listdir(directory)) < parties:
+        if time.monotonic() - started > BARRIER_SECONDS:
+            raise ValueError("only %d of %d parties reached the barrier in %s within %d s"
+                             % (len(os.listdir(directory)), parties, directory, BARRIER_SECONDS))
+        time.sleep(0.01)
+    return round(time.monotonic() - started, 3)
 
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("admin", "ca", "op", "row", "rules", "outcome", "out"))
+    _VALID_ARGS = frozenset(("admin", "ca", "op", "row", "rules", "replace", "settings", "wait", "outcome", "out",
+                             "dir", "name", "parties"))
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
@@ -109,12 +181,35 @@ class ActionModule(ActionBase):
         row = args.get("row") or {}
         try:
             if op == "dump":
+                outcome = args.get("outcome")
+                if args.get("admin"):
+                    outcome = dict(outcome, seq=last_seq(Admin(args["admin"], args["ca"])))
                 with open(args["out"], "w", encoding="utf-8") as handle:
-                    json.dump(args.get("outcome"), handle, sort_keys=True, indent=1)
+                    json.dump(outcome, handle, sort_keys=True, indent=1)
+                return result
+            if op == "barrier":
+                result["waited"] = barrier(args["dir"], str(args["name"]), int(args["parties"]))
                 return result
             admin = Admin(args["admin"], args["ca"])
             if op == "faults":
+                if args.get("replace"):
+                    admin("DELETE", "/faults")
                 result["pending"] = admin("POST", "/faults", {"faults": args.get("rules") or []})["pending"]
+            elif op == "config":
+                result["config"] = admin("POST", "/config", args.get("settings") or {})
+            elif op == "mark":
+                result["seq"] = last_seq(admin)
+            elif op == "step":
+                if args.get("settings"):
+                    admin("POST", "/config", args["settings"])
+                if args.get("rules") is not None:
+                    admin("DELETE", "/faults")
+                    admin("POST", "/faults", {"faults": args["rules"]})
+                if args.get("wait"):
+                    result["waited"] = wait_landed(admin)
+                result["seq"] = last_seq(admin)
+            elif op == "wait_landed":
+                result["waited"] = wait_landed(admin)
             elif op == "arrange":
                 result.update(arrange(admin, row))
             elif op == "observe":
@@ -124,7 +219,7 @@ class ActionModule(ActionBase):
                     handle.write(json.dumps(record, sort_keys=True) + "\n")
                 result["settled"] = seen["settled"]
             else:
-                result.update(failed=True, msg="op must be arrange, observe, faults or dump, got %r" % (op,))
+                result.update(failed=True, msg="op must be arrange, observe, faults, config, mark, wait_landed, step, dump or barrier, got %r" % (op,))
         except (OSError, ValueError, KeyError) as exc:
             result.update(failed=True, msg="simulator admin API: %s" % exc)
         return result
