@@ -123,7 +123,7 @@ class Simulator(object):
         return self.info["access_key"]
 
     def env(self):
-        """The ISALES_* variables of this simulator, as hacking/lib.sh's start_simulator exports them."""
+        """The ISALES_* variables of this simulator, as the modules read them."""
         return {"ISALES_URL": self.url, "ISALES_ACCESS_KEY": self.access_key, "ISALES_SECRET_KEY": self.secret,
                 "ISALES_CA_PATH": self.ca_path, "ISALES_SIM_ADMIN": self.admin_url}
 
