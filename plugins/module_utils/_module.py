@@ -54,9 +54,16 @@ class IsalesModule(AnsibleModule):
         self._clients = []
         self._pool = None
 
+    def _log_invocation(self):
+        # A NUL character cannot be logged to syslog (ansible-core 2.20 and later then fail the module with
+        # "Failed to log to syslog", naming no option); run() refuses such a value anyway, naming its option.
+        if not options_with_nul(self.params):
+            super(IsalesModule, self)._log_invocation()
+
     def problems(self):
         """Every problem with the options, each naming its option."""
-        problems = connection_problems(self.params) + validate_vdn(self.params["vdn_id"])
+        problems = ["%s must not contain a NUL character" % name for name in options_with_nul(self.params)]
+        problems.extend(connection_problems(self.params) + validate_vdn(self.params["vdn_id"]))
         if self._workers:
             problems.extend(workers_problems(self.params))
         if self._validate is not None:
@@ -123,3 +130,22 @@ class IsalesModule(AnsibleModule):
         failure.update(details)
         failure["api_requests"] = self.requests_made
         return failure
+
+
+def options_with_nul(params, prefix=""):
+    """The names (config[2].display_result style) of the options whose value holds a NUL character."""
+    names = []
+    for key, value in (params or {}).items():
+        name = "%s%s" % (prefix, key)
+        if isinstance(value, str):
+            if "\x00" in value:
+                names.append(name)
+        elif isinstance(value, dict):
+            names.extend(options_with_nul(value, name + "."))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    names.extend(options_with_nul(item, "%s[%d]." % (name, index)))
+                elif isinstance(item, str) and "\x00" in item:
+                    names.append("%s[%d]" % (name, index))
+    return names

@@ -132,3 +132,18 @@ def test_no_sleep_really_stops_the_clients_sleeping(mocked, no_sleep):
     assert client.list_results(12) == []
     assert time.monotonic() - started < 0.2
     assert len(no_sleep) == 1 and no_sleep[0] >= 0.25, "the backoff was asked for, and not slept"
+
+
+def test_a_nul_character_is_refused_naming_the_option_and_never_logged(exits, monkeypatch):
+    logged = []
+    monkeypatch.setattr(_module.AnsibleModule, "_log_invocation", lambda self: logged.append(True))
+    result, failed, _mod = exits(lambda module: {}, access_key="a\x00k")
+    assert failed and "access_key must not contain a NUL character" in result["msg"]
+    assert not logged, "syslog refuses NUL characters (ansible-core 2.20+ would fail naming no option)"
+
+
+def test_options_with_nul_finds_them_anywhere():
+    params = {"a": "x\x00", "b": ["ok", "n\x00"], "config": [{"display_result": "ok"}, {"obs_codes": ["\x00"]}],
+              "c": 3, "d": None}
+    assert sorted(_module.options_with_nul(params)) == ["a", "b[1]", "config[1].obs_codes[0]"]
+    assert _module.options_with_nul({"config": [{"display_result": "d\x00"}]}) == ["config[0].display_result"]
