@@ -1,5 +1,5 @@
 # hacking/docsite_offline.py -- appended to the conf.py that
-# `antsibull-docs sphinx-init` generates (see hacking/docs.sh), so that the
+# `antsibull-docs sphinx-init` generates (see hacking/checks/docsite.py), so that the
 # docs site builds offline with warnings as errors.
 #
 # The generated pages refer to a few labels of Ansible's own documentation

@@ -6,7 +6,7 @@
 usage: python plot_benchmark.py BENCHMARKS_JSON OUTPUT_PNG
 
 Runs in its own venv with matplotlib (tests/benchmarks/requirements.txt), made
-by hacking/benchmark.sh.
+by the benchmark sessions of noxfile.py.
 """
 
 from __future__ import absolute_import, division, print_function

@@ -11,7 +11,7 @@ checks "running it again wrote nothing" without knowing the playbook.
 Prints one line per write and exits 1 if any write was redundant, 2 if the
 log could not be read or shows no write at all (the demo did nothing).
 
-usage: python hacking/sim_writes.py [--since SEQ]
+usage: python hacking/checks/sim_writes.py [--since SEQ]  (nox -s demo runs it)
 """
 
 from __future__ import annotations
