@@ -53,8 +53,11 @@ else:
 
 
 def install(session, *args):
-    """pip install ARGS into the session's venv; no .pyc compiled ahead (most files are never imported)."""
-    session.install("--no-compile", "--disable-pip-version-check", *args)
+    """pip install ARGS into the session's venv, compiled to .pyc as pip does by default: with
+    PYTHONDONTWRITEBYTECODE set (as it may be), nothing would ever cache them, and every module a
+    task runs would compile requests, urllib3 and ansible-core's module_utils again (about 0.15 s
+    of CPU a task, which also skewed the benchmark's per-task figures)."""
+    session.install("--disable-pip-version-check", *args)
 
 
 def core_spec(core):
