@@ -404,14 +404,16 @@ class ObResultManager(object):
                    reread=reread)
         self.removed.append(def_id)
 
-    def settle_race(self, desired, created):
+    def settle_race(self, desired, created, listing=None):
         """After this task's create: when another result shows the same display text with a lower defId,
         delete this task's own create and converge on that one (the lowest defId stays, on every run alike).
 
+        listing: the VDN's list read after the create (read here when not given).
         Returns (the survivor as read, the state the task leaves it in), or (None, created) when this
         task's create stays.
         """
-        listing = self.client.list_results(self.vdn_id)
+        if listing is None:
+            listing = self.client.list_results(self.vdn_id)
         keep = race_survivor(listing, desired["display_result"], created["defId"])
         if keep is None:
             return None, created

@@ -37,7 +37,6 @@ from ansible_collections.huawei.isales.plugins.module_utils._ob_result import (
     normalize_codes,
     plan_write,
     public,
-    race_survivor,
     state_from_detail,
     state_from_listed,
     validate_fields,
@@ -511,11 +510,13 @@ class BulkRun(object):
         listing = self.listing()
         out = []
         for op in done:
-            if op not in created or race_survivor(listing, op.after["display_result"], op.after["defId"]) is None:
+            survivor = None
+            if op in created:
+                manager = ObResultManager(self.pool.client(), self.vdn_id)
+                survivor, after = manager.settle_race(dict(op.after), op.after, listing=listing)
+            if survivor is None:
                 out.append(op)
                 continue
-            manager = ObResultManager(self.pool.client(), self.vdn_id)
-            survivor, after = manager.settle_race(dict(op.after), op.after)
             lost = Op(DELETE, op.after["defId"], op.after, None, op.index, copy=True)
             self.settled.append(lost)
             action = UPDATE if compared(after) != compared(survivor) else None
