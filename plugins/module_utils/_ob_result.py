@@ -204,14 +204,6 @@ def matching(listing, display_result, result_code=None):
     return [item for item in listing if item.get("displayResult") == display_result]
 
 
-def find(listing, display_result, result_code=None):
-    """The listed result this task manages, or None. More than one match is an error naming the defIds."""
-    matches = matching(listing, display_result, result_code)
-    if len(matches) > 1:
-        raise ambiguous_match(matches, display_result, result_code)
-    return matches[0] if matches else None
-
-
 def lowest(results):
     """The result with the lowest defId (numeric order): the one that stays among copies."""
     return min(results, key=lambda result: int(result["defId"]))
@@ -366,11 +358,13 @@ class ObResultManager(object):
         desired = dict(desired, vdn_id=self.vdn_id, obs_codes=normalize_codes(desired.get("obs_codes")))
         copies = []
         before, listing = self.read(desired, copies)
-        for copy in copies:
-            self.remove(copy)
+        self.remove_copies(copies, before)
+        # Copies a read after a write of unknown outcome finds: a create that landed beside another run's.
+        landed = []
         done = self.apply(desired, before, lambda current, fresh: plan(current, fresh, desired, state),
-                          listing=listing, reread=lambda: self.read(desired, []))
+                          listing=listing, reread=lambda: self.read(desired, landed))
         after, current = done["after"], done["current"]
+        self.remove_copies(landed, after)
         if done["action"] == CREATE and after is not None and not self.check_mode:
             _survivor, after = self.settle_race(desired, after)
         if after is not None and state == "present" and not after.get("result_code") and current:
@@ -389,6 +383,16 @@ class ObResultManager(object):
             attempts=done["attempts"],
             removed=list(self.removed),
         )
+
+    def remove_copies(self, copies, keep):
+        """Delete the copies read() found of the result keep (the lowest defId), each once; the states removed."""
+        removed = []
+        for copy in copies:
+            if copy["defId"] in self.removed or (keep is not None and copy["defId"] == keep.get("defId")):
+                continue
+            self.remove(copy)
+            removed.append(copy)
+        return removed
 
     def remove(self, result):
         """Delete one result by its defId (a copy), reconciling an unknown outcome; in check mode only note it."""

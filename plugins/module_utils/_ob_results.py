@@ -31,7 +31,6 @@ from ansible_collections.huawei.isales.plugins.module_utils._ob_result import (
     check_obs_codes,
     conflict_error,
     compared,
-    find,
     identical,
     lowest,
     normalize_codes,
@@ -382,6 +381,11 @@ def report(ops, unchanged):
     return result
 
 
+def _made(ops, done):
+    """The ops done ({id(op): [the op as done, the deletes of copies it found]}), in the plan's order."""
+    return [made for op in ops for made in done.get(id(op), [])]
+
+
 class BulkRun(object):
     """Reads a VDN once, plans, and converges it."""
 
@@ -466,10 +470,9 @@ class BulkRun(object):
         try:
             for group in self._groups(ops):
                 self.pool.map(lambda client, op: self._apply(client, op, done), group, size=self.write_workers)
-            result = [done[id(op)] for op in ops if id(op) in done]
-            return self.settle_races(result)
+            return self.settle_races(_made(ops, done))
         except (IsalesError, ResourceError) as err:
-            err.done = [done[id(op)] for op in ops if id(op) in done] + self.settled
+            err.done = _made(ops, done) + self.settled
             raise
 
     def converge(self, config, state, validate_obs_codes=False, diff=False):
@@ -542,12 +545,15 @@ class BulkRun(object):
         def replan(current, _listing):
             return plan_write(current, desired, state)
 
+        # Identical copies a read after a create of unknown outcome finds (it landed beside another run's):
+        # the lowest defId stays, as at the start of a task.
+        copies = []
+
         def reread():
-            listing = client.list_results(self.vdn_id)
             if op.action == CREATE:
-                item = find(listing, desired["display_result"], desired.get("result_code"))
-            else:
-                item = next((entry for entry in listing if str(entry.get("defId")) == op.def_id), None)
+                return manager.read(desired, copies)
+            listing = client.list_results(self.vdn_id)
+            item = next((entry for entry in listing if str(entry.get("defId")) == op.def_id), None)
             if item is None:
                 return None, listing
             return state_from_detail(client.get_result(self.vdn_id, item.get("defId")), self.vdn_id), listing
@@ -558,4 +564,7 @@ class BulkRun(object):
             after = dict(after, result_code=op.before.get("result_code"))
         def_id = (after or {}).get("defId") or op.def_id
         with self._lock:
-            done[id(op)] = Op(op.action, def_id, op.before, after, op.index, copy=op.copy)
+            done[id(op)] = [Op(op.action, def_id, op.before, after, op.index, copy=op.copy)]
+        for copy in manager.remove_copies(copies, after):
+            with self._lock:
+                done[id(op)].append(Op(DELETE, copy["defId"], copy, None, op.index, copy=True))

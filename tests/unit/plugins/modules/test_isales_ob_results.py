@@ -267,6 +267,19 @@ def test_ambiguous_create_that_happened_is_not_repeated(fake, run):
     assert all(c["defId"] for c in result["created"])
 
 
+def test_ambiguous_create_that_landed_beside_a_racers_copy_leaves_one_result(fake, run):
+    # The create of "B" lands but its answer is lost (502); another run created "B" at the same moment.
+    fake.racers["B"] = "7"
+    fake.fail("create", status=502, act=True)
+    result, failed = run([entry("B", ["00601"]), entry("A", ["00601"])])
+    assert not failed and result["changed"]
+    assert sorted(fake.state(VDN)) == ["A", "B"] and "7" in fake.vdns[VDN], "one B stays: the lowest defId"
+    assert len(result["duplicates_removed"]) == 1 and result["duplicates_removed"][0] != "7"
+    assert fake.count("create") == 2 and fake.count("delete") == 1
+    result, failed = run([entry("B", ["00601"]), entry("A", ["00601"])])
+    assert not failed and not result["changed"], "the next run changes nothing"
+
+
 def test_ambiguous_create_that_did_not_happen_is_tried_again(fake, run):
     fake.fail("create", status=503, act=False)
     result, failed = run([entry("A", ["00601"])])
