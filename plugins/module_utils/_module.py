@@ -18,6 +18,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+import traceback
+
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.huawei.isales.plugins.module_utils._client import (
@@ -115,6 +118,8 @@ class IsalesModule(AnsibleModule):
             failure = self._failure(err, err.to_result())
         except ResourceError as err:
             failure = self._failure(err, dict(msg=err.msg, **err.details))
+        except Exception as err:  # pylint: disable=broad-except  # a bug: said in one line, never a traceback
+            failure = self._failure(err, dict(msg=unexpected(err), error_kind="internal"))
         finally:
             self.close()
         if failure is not None:
@@ -130,6 +135,16 @@ class IsalesModule(AnsibleModule):
         failure.update(details)
         failure["api_requests"] = self.requests_made
         return failure
+
+
+def unexpected(err):
+    """The message of a failure the collection did not foresee (a bug): what and where, in one line."""
+    where = ""
+    frames = traceback.extract_tb(err.__traceback__)
+    if frames:
+        where = " at %s:%d" % (os.path.basename(frames[-1].filename), frames[-1].lineno)
+    return ("internal error in the huawei.isales collection (%s%s: %s); nothing more was written after it. Please "
+            "report it with the task's options (no secrets are shown here)." % (type(err).__name__, where, err))
 
 
 def options_with_nul(params, prefix=""):

@@ -110,6 +110,19 @@ def test_the_pool_is_closed_whatever_happens(exits):
     assert pools[0]._executor is None, "the pool's threads were stopped"
 
 
+def test_an_unforeseen_error_fails_in_one_line_without_a_traceback_and_closes_the_clients(exits):
+    closed = []
+
+    def work(module):
+        client = module.client()
+        client.session.close = lambda: closed.append(client)
+        return {}["defId"]
+    result, failed, _mod = exits(work)
+    assert failed and closed and result["error_kind"] == "internal" and result["changed"] is False
+    assert result["msg"].startswith("internal error in the huawei.isales collection (KeyError at test_module.py:")
+    assert "'defId'" in result["msg"] and "Traceback" not in json.dumps(result) and "exception" not in result
+
+
 def test_settings_that_expose_signed_requests_are_warned_about(exits, mocked, monkeypatch):
     warned = []
     monkeypatch.setattr(_module.IsalesModule, "warn", lambda self, text: warned.append(text))
