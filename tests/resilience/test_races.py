@@ -25,7 +25,7 @@ import sys
 
 import pytest
 
-from conftest import (crash_signs, output_crash_signs, requests_since, results_of, run_playbook,
+from conftest import (crash_signs, last_seq, output_crash_signs, requests_since, results_of, run_playbook,
                       run_playbooks_at_once, writes)
 
 OK = "0200000"
@@ -396,3 +396,60 @@ def test_differing_copies_fail_naming_them(copies):
         assert all(def_id in outcome["msg"] for def_id in ids), outcome["msg"]
         assert writes([r for r in log if r["vdn_id"] == vdn]) == []
         assert sorted(r["defId"] for r in results[vdn]) == sorted(ids)
+
+
+# Two runs create the same texts at the same moment, and the first create of each is done but answered
+# HTTP 502, so that neither knows its defId; each VDN is used by one mode.
+LOST_ANSWERS_VDN = {"single": 3105, "bulk": 3106}
+
+
+@pytest.mark.parametrize("mode", sorted(LOST_ANSWERS_VDN))
+def test_racers_whose_creates_lose_their_answers_leave_one_result_per_text(sim, tmp_path, mode):
+    """Each run reads the VDN again after its 502, finds two identical copies (its own, landed, and the
+    other run's) and keeps the lowest defId: one result per text, both tasks succeed, the next run is quiet."""
+    vdn = LOST_ANSWERS_VDN[mode]
+    items = texts(False)[:3]
+    barrier = {"dir": str(tmp_path / "barrier"), "parties": 2}
+    text_barrier = {"dir": str(tmp_path / "texts"), "parties": 2} if mode == "single" else None
+    dumps = [tmp_path / ("racer-%d.json" % number) for number in (1, 2)]
+    runs = [playbook_run(sim, tmp_path / ("racer-%d-inventory.json" % number),
+                         {"racer": party(vdn, mode, items, dialect, dump, barrier, text_barrier)})
+            for number, (dialect, dump) in enumerate(zip(DIALECTS, dumps), 1)]
+    since = last_seq(sim)
+    sim.admin("POST", "/faults", {"faults": [{"call": "create", "kind": "status", "status": 502, "act": True,
+                                              "count": 2}]})
+    sim.admin("POST", "/config", {"latency_ms": LATENCY_MS})
+    try:
+        finished = run_playbooks_at_once(runs)
+    finally:
+        sim.admin("POST", "/config", {"latency_ms": 0})
+        sim.admin("DELETE", "/faults")
+    log = [record for record in requests_since(sim, since) if record["vdn_id"] == vdn]
+    for run in finished:
+        assert_sane_run(run)
+
+    lost = [r for r in log if r["call"] == "create" and r["status"] == 502]
+    assert len(lost) == 2 and all(r["performed"] and r["def_id"] for r in lost), lost
+    assert len(set(json.loads(r["body"])["displayResult"] for r in lost)) == 1, "the lost creates were of one text"
+    kept = survivors(results_of(sim, vdn), items)
+    wanted = set(result["defId"] for result in kept.values())
+    created = set(r["def_id"] for r in log if r["call"] == "create" and r["def_id"])
+    deletes = [r for r in log if r["call"] == "delete"]
+    assert [r for r in deletes if r["def_id"] in wanted] == [], "a survivor was deleted"
+    assert sorted(r["def_id"] for r in deletes if r["returnCode"] == OK) == sorted(created - wanted)
+    assert all(r["returnCode"] in (OK, "02000007") for r in deletes), deletes
+    removed = set()
+    for dump in dumps:
+        for result in task_results(load(dump), mode):
+            assert crash_signs(result) == [] and not result.get("failed"), result
+            assert reported_def_ids(result, mode) <= wanted, result
+            removed.update(result["duplicates_removed"])
+    assert removed == created - wanted, "every copy deleted is reported by a task that deleted it"
+
+    again = tmp_path / "again.json"
+    rerun = run_playbook(*playbook_run(sim, tmp_path / "again-inventory.json",
+                                       {"again": party(vdn, mode, items, ["host"], again)}))
+    assert_sane_run(rerun)
+    for result in task_results(load(again), mode):
+        assert not result.get("failed") and not result["changed"] and result["duplicates_removed"] == [], result
+    assert survivors(results_of(sim, vdn), items) == kept
