@@ -511,10 +511,13 @@ def render(data):
     add("")
     add("## Requests per result")
     add("")
-    add("What a user can plan with (P = ceil(N/50) listing pages; every count asserted):")
+    add("What a user can plan with (every count asserted). A list is read until a page shorter than 50, so N "
+        "results take P = floor(N/50) + 1 listing pages; the simulator's OBS code catalogue takes C = %d pages. "
+        "A create starts from an empty VDN (one listing page), checks the catalogue, and lists the VDN again after "
+        "its writes:" % CATALOGUE_PAGES)
     add("")
     add("| N | `isales_ob_results`, no change: P + N | per result | `isales_ob_result`, per task: P + 1 "
-        "| `isales_ob_results`, create: 1 + N | per result |")
+        "| `isales_ob_results`, create: 1 + C + N + P | per result |")
     add("|---|---|---|---|---|---|")
     seen = set()
     for row in rows:
