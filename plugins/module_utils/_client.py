@@ -20,6 +20,7 @@ import email.utils
 import json
 import random
 import re
+import ssl
 import time
 import traceback
 
@@ -753,13 +754,43 @@ def _sleep(seconds):
     time.sleep(seconds)
 
 
+def _innermost(exc):
+    """The exception at the bottom of a requests exception: the ssl or socket error, when there is one.
+
+    requests wraps urllib3's MaxRetryError (its cause in .reason), which wraps the error of the
+    connection (in .reason, args[0] or __cause__)."""
+    seen = set()
+    current = exc
+    while id(current) not in seen:
+        seen.add(id(current))
+        inner = getattr(current, "reason", None)
+        if not isinstance(inner, BaseException) and current.args and isinstance(current.args[0], BaseException):
+            inner = current.args[0]
+        if not isinstance(inner, BaseException):
+            inner = current.__cause__ or current.__context__
+        if not isinstance(inner, BaseException):
+            break
+        current = inner
+    return current
+
+
 def _short(exc):
-    """A one-line reason from a requests exception, without the noise of nested reprs."""
-    text = str(exc)
-    for marker in ("Caused by ", "(Caused by "):
-        if marker in text:
-            text = text.split(marker, 1)[1].rstrip(")")
-    return text[:BODY_EXCERPT]
+    """A one-line reason from a requests exception, in the words of its innermost cause: "certificate verify
+    failed: unable to get local issuer certificate", "[Errno 111] Connection refused"."""
+    cause = _innermost(exc)
+    text = ""
+    if isinstance(cause, ssl.SSLCertVerificationError) and getattr(cause, "verify_message", None):
+        text = "certificate verify failed: %s" % cause.verify_message
+    elif isinstance(cause, OSError) and cause.strerror and cause.errno is not None:
+        text = "[Errno %s] %s" % (cause.errno, cause.strerror)
+    elif cause is not exc:
+        text = str(cause)
+    if not text.strip():
+        text = str(exc)
+        for marker in ("Caused by ", "(Caused by "):
+            if marker in text:
+                text = text.split(marker, 1)[1].rstrip(")")
+    return " ".join(text.split())[:BODY_EXCERPT]
 
 
 def _excerpt(text):

@@ -9,10 +9,12 @@ __metaclass__ = type
 
 import datetime
 import json
+import ssl
 
 import pytest
 import requests
 import responses
+import urllib3
 
 from ansible_collections.huawei.isales.plugins.module_utils import _client as client_mod
 from ansible_collections.huawei.isales.plugins.module_utils import signer
@@ -204,6 +206,42 @@ def test_tls_failure_points_at_ca_path(mocked, make_client):
     err = info.value
     assert err.kind == "tls" and "ca_path" in err.msg and "self-signed" in err.msg
     assert len(mocked.calls) == 1, "TLS failures are not retried"
+
+
+def _chained(outer, inner):
+    """outer raised while handling inner, as urllib3 raises its errors."""
+    try:
+        try:
+            raise inner
+        except type(inner):
+            raise outer from inner
+    except type(outer) as err:
+        return err
+
+
+def _verify_error(message):
+    err = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: %s "
+                                          "(_ssl.c:1000)" % message)
+    err.verify_message = message
+    return err
+
+
+@pytest.mark.parametrize("make,reason", [
+    (lambda: requests.exceptions.SSLError(urllib3.exceptions.MaxRetryError(
+        None, "/x", reason=urllib3.exceptions.SSLError(_verify_error("unable to get local issuer certificate")))),
+     "certificate verify failed: unable to get local issuer certificate"),
+    (lambda: requests.exceptions.SSLError(urllib3.exceptions.MaxRetryError(
+        None, "/x", reason=urllib3.exceptions.SSLError(_verify_error("Hostname mismatch, certificate is not valid "
+                                                                     "for 'isales.example.com'.")))),
+     "certificate verify failed: Hostname mismatch, certificate is not valid for 'isales.example.com'."),
+    (lambda: requests.exceptions.ConnectionError(urllib3.exceptions.MaxRetryError(None, "/x", reason=_chained(
+        urllib3.exceptions.NewConnectionError(None, "Failed to establish a new connection: [Errno 111] refused"),
+        ConnectionRefusedError(111, "Connection refused")))),
+     "[Errno 111] Connection refused"),
+    (lambda: requests.exceptions.ConnectionError("Connection aborted."), "Connection aborted."),
+])
+def test_transport_failures_say_the_innermost_reason(make, reason):
+    assert client_mod._short(make()) == reason
 
 
 @pytest.mark.parametrize("body,ctype", [
