@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from ansible_collections.huawei.isales.plugins.module_utils import signer
 from ansible_collections.huawei.isales.plugins.module_utils._client import encode_query
 
-EXAMPLES = int(os.environ.get("ISALES_HYPOTHESIS_EXAMPLES", "150"))
-PROFILE = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+HYPOTHESIS_EXAMPLES = int(os.environ.get("ISALES_HYPOTHESIS_EXAMPLES", "150"))
+PROFILE = settings(max_examples=HYPOTHESIS_EXAMPLES, deadline=None, derandomize=True, database=None,
                    suppress_health_check=[HealthCheck.too_slow])
 SIMULATOR = os.path.join(os.path.dirname(__file__), "..", "..", "..", "simulator", "isales_simulator.py")
 

@@ -31,8 +31,8 @@ from hypothesis import strategies as st
 from ansible_collections.huawei.isales.plugins.module_utils import signer
 from ansible_collections.huawei.isales.plugins.modules import isales_ob_result
 
-EXAMPLES = int(os.environ.get("ISALES_HYPOTHESIS_EXAMPLES", "150"))
-PROFILE = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+HYPOTHESIS_EXAMPLES = int(os.environ.get("ISALES_HYPOTHESIS_EXAMPLES", "150"))
+PROFILE = settings(max_examples=HYPOTHESIS_EXAMPLES, deadline=None, derandomize=True, database=None,
                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                           HealthCheck.data_too_large])
 
