@@ -1,11 +1,14 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, huawei.isales contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The one HTTP client of the collection's modules.
+"""The transport: the one HTTP client of the collection's modules, knowing no resource.
 
-It signs every request with auth-v2, sends exactly the bytes it signed, pages
-list calls, retries reads (never writes) on transient failures, and turns
+It signs every request with auth-v2 (in the dialect chosen), sends exactly the
+bytes it signed, retries reads (never writes) on transient failures, and turns
 every failure into one structured IsalesError that never carries a secret.
+A resource names its calls as Call(name, method, path template); the client
+builds their paths (path()) and sends them (read(), write(), send()). Paging is
+in _paging.py, each resource's calls and answer checks in an _api_*.py file.
 
 This is a private module_utils: its API may change without notice; only
 signer.authorization() is public.
@@ -15,11 +18,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
 import datetime
 import email.utils
 import json
 import random
-import re
 import ssl
 import time
 import traceback
@@ -36,26 +39,24 @@ except ImportError:  # pragma: no cover - exercised by the sanity import test
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 from ansible_collections.huawei.isales.plugins.module_utils import signer
+from ansible_collections.huawei.isales.plugins.module_utils._errors import (
+    BODY_EXCERPT,
+    KIND_API,
+    KIND_AUTH,
+    KIND_CONFIG,
+    KIND_CONNECTION,
+    KIND_HTTP,
+    KIND_PARSE,
+    KIND_TIMEOUT,
+    KIND_TLS,
+    SUCCESS,
+    IsalesError,
+    excerpt,
+    meaning_of,
+)
 
-SUCCESS = "0200000"
-PAGE_SIZE = 50
+# Every call's path starts with this (after the url's own path, if any).
 API_PREFIX = "/rest/isales/v1/openapi/campaigns"
-# The list calls read at most this many pages (MAX_PAGES * PAGE_SIZE items), whatever
-# totalCount says; a list still going on after that is refused.
-MAX_PAGES = 1000
-# A listing whose pages repeat items (the list moved while it was read, or the server
-# pages wrongly) is read again from its first page, at most this many times in all.
-LIST_ATTEMPTS = 3
-# A defId is 1 to 20 decimal digits, wherever it comes from.
-DEF_ID_RE = re.compile(r"^[0-9]{1,20}$")
-
-# The six calls: operation names (the last segment of each path).
-OP_OBS_CODES = "queryOBSResultCode"
-OP_LIST = "queryOBSResults"
-OP_DETAIL = "queryObsResultDetail"
-OP_CREATE = "createObResult"
-OP_UPDATE = "updateObResult"
-OP_DELETE = "deleteObsResult"
 CONTENT_TYPE = "application/json; charset=UTF-8"
 USER_AGENT = "huawei.isales-ansible-collection"
 
@@ -67,101 +68,18 @@ DEFAULT_SIGNED_HEADERS = ("host",)
 DIALECTS = (("host",), ("content-type", "host"), ("content-length", "content-type", "host"))
 _SENT_NAMES = {"host": "Host", "content-type": "Content-Type", "content-length": "Content-Length"}
 
-# The vendor's error table (createObResult; the other calls use the same family).
-ERROR_CODES = {
-    "0200000": "success",
-    "0200001": "parameter error (details in resultDesc)",
-    "02000001": "empty parameter",
-    "02000002": "the parameter contains invalid characters",
-    "02000003": "the parameter is longer than the maximum length",
-    "02000004": "the parameter is shorter than the minimum length",
-    "02000005": "the parameter length is out of the allowed range",
-    "02000006": "incorrect parameter type",
-    "02000007": "incorrect parameter value",
-    "02000008": "parameter conversion error",
-    "02000009": "incorrect parameter combination",
-    "02000010": "the hour and minute parameters must be set at the same time",
-    "02000011": "too many parameters",
-}
-
-# Longest part of an unparsable answer quoted in an error.
-BODY_EXCERPT = 300
 # Upper bound on a server's Retry-After that we are willing to wait.
 MAX_RETRY_AFTER = 60.0
 
-# Error kinds. "Ambiguous" ones may hide a write that did happen.
-KIND_API = "api"            # the server answered with a vendor error code
-KIND_HTTP = "http"          # non-2xx HTTP status
-KIND_AUTH = "auth"          # 401: the signature was rejected
-KIND_CONNECTION = "connection"
-KIND_TIMEOUT = "timeout"
-KIND_TLS = "tls"
-KIND_PARSE = "parse"        # an answer that is not the JSON we expect
-KIND_CONFIG = "config"      # bad connection settings, found before any request
 
+class Call(collections.namedtuple("Call", "name method template")):
+    """One call of a resource: its name ("ob_result.list"), HTTP method and path template.
 
-def meaning_of(code):
-    """The vendor's meaning of a returnCode, or None."""
-    if code is None:
-        return None
-    return ERROR_CODES.get(str(code))
+    The template is the path after API_PREFIX, with {names} for its path parameters, e.g.
+    "/{vdn_id}/{def_id}/queryObsResultDetail"; IsalesClient.path() fills it in.
+    """
 
-
-class IsalesError(Exception):
-    """One failure of one call, with everything an operator needs and no secret."""
-
-    def __init__(self, msg, kind, call=None, status=None, return_code=None,
-                 return_desc=None, attempts=None, sent=None, reason=None):
-        super(IsalesError, self).__init__(msg)
-        self.msg = msg
-        self.kind = kind
-        self.call = call
-        self.status = status
-        self.return_code = return_code
-        self.return_desc = return_desc
-        self.attempts = attempts
-        # True: the request reached the server; None: it may have.
-        self.sent = sent
-        # The transport's own short reason (TLS, connection), without our advice around it.
-        self.reason = reason
-        # From the Date header of a 401: the server's clock and how far it is from ours.
-        self.server_time = None
-        self.clock_skew_seconds = None
-
-    @property
-    def meaning(self):
-        return meaning_of(self.return_code)
-
-    @property
-    def retryable(self):
-        """A transient failure: worth another try of a read."""
-        if self.kind in (KIND_CONNECTION, KIND_TIMEOUT):
-            return True
-        return self.kind == KIND_HTTP and (self.status == 429 or (self.status or 0) >= 500)
-
-    @property
-    def ambiguous(self):
-        """For a write: the server may or may not have acted."""
-        return self.retryable or self.kind == KIND_PARSE
-
-    @property
-    def in_flight(self):
-        """For a write: the server may still be working on it, because the client (timeout) or a
-        gateway (504) stopped waiting for its answer. A read right away does not prove it did not happen."""
-        if self.kind == KIND_TIMEOUT:
-            return self.sent is not False
-        return self.kind == KIND_HTTP and self.status == 504
-
-    def to_result(self):
-        """Keyword arguments for AnsibleModule.fail_json()."""
-        result = dict(msg=self.msg, error_kind=self.kind)
-        for key, value in (("call", self.call), ("status", self.status),
-                           ("returnCode", self.return_code), ("returnDesc", self.return_desc),
-                           ("meaning", self.meaning), ("attempts", self.attempts),
-                           ("server_time", self.server_time), ("clock_skew_seconds", self.clock_skew_seconds)):
-            if value is not None:
-                result[key] = value
-        return result
+    __slots__ = ()
 
 
 def retry_delay(attempt, retry_after=None, base=0.5, cap=8.0, rand=random.random):
@@ -362,22 +280,18 @@ class IsalesClient(object):
 
     # -- low level -----------------------------------------------------------
 
-    def api_path(self, vdn_id, operation, def_id=None):
-        """The path of a call, as sent and signed; a defId is one percent-encoded path segment."""
-        path = "%s%s/%d/" % (self.path_prefix, API_PREFIX, int(vdn_id))
-        if def_id is not None:
-            path += quote(str(def_id), safe="") + "/"
-        return path + operation
-
-    def _describe(self, method, path):
-        return "%s %s" % (method, path)
+    def path(self, call, params):
+        """The path of call (a Call) with its path parameters params, as sent and signed: each
+        parameter is one percent-encoded path segment."""
+        return self.path_prefix + API_PREFIX + call.template.format(
+            **dict((name, quote(str(value), safe="")) for name, value in params.items()))
 
     def _send_once(self, method, path, query=None, body=None, signed_headers=None):
         """One signed request. Returns the parsed JSON object; raises IsalesError.
 
         signed_headers overrides the client's dialect for this request (a probe).
         """
-        call = self._describe(method, path)
+        call = "%s %s" % (method, path)
         body_text = None
         if body is not None:
             body_text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
@@ -479,7 +393,7 @@ class IsalesClient(object):
             if desc:
                 msg += ": %s" % desc
             elif text.strip():
-                msg += "; the answer began: %s" % _excerpt(text)
+                msg += "; the answer began: %s" % excerpt(text)
             err = IsalesError(msg, KIND_HTTP, call=call, status=status, return_code=code,
                               return_desc=desc, sent=True)
             err.retry_after = retry_after
@@ -488,14 +402,14 @@ class IsalesClient(object):
             raise IsalesError(
                 "the server's answer to %s is not a JSON object (HTTP %d, %s): %s"
                 % (call, status, response.headers.get("Content-Type", "no content type"),
-                   _excerpt(text) if text.strip() else "<empty body>"),
+                   excerpt(text) if text.strip() else "<empty body>"),
                 KIND_PARSE, call=call, status=status, sent=True)
         self.last_return_code = code
         self.last_return_desc = desc
         if code is None:
             # After a write this is an unknown outcome (the server may have acted), like a broken answer.
             raise IsalesError(
-                "the server's answer to %s (HTTP %d) has no returnCode: %s" % (call, status, _excerpt(text)),
+                "the server's answer to %s (HTTP %d) has no returnCode: %s" % (call, status, excerpt(text)),
                 KIND_PARSE, call=call, status=status, sent=True)
         if code != SUCCESS:
             meaning = meaning_of(code)
@@ -518,10 +432,9 @@ class IsalesClient(object):
                 if not (err.retryable or err.kind == KIND_PARSE) or attempt > self.retries:
                     if attempt > 1:
                         err.attempts = attempt
-                        err.msg = "%s (gave up after %d tries)" % (err.msg, attempt)
-                        err.args = (err.msg,)
+                        err.reword("%s (gave up after %d tries)" % (err.msg, attempt))
                     raise
-                self.sleep(retry_delay(attempt, getattr(err, "retry_after", None), base=self.backoff))
+                self.sleep(retry_delay(attempt, err.retry_after, base=self.backoff))
 
     def write(self, method, path, body=None):
         """A write, sent exactly once: the caller decides what an ambiguous failure means."""
@@ -536,217 +449,17 @@ class IsalesClient(object):
 
     def pause(self, attempt, err=None):
         """Back off before another try of a write the caller has reconciled."""
-        self.sleep(retry_delay(attempt, getattr(err, "retry_after", None), base=self.backoff))
+        self.sleep(retry_delay(attempt, err.retry_after if err is not None else None, base=self.backoff))
 
-    def read_page(self, path, number):
-        """One page of a list call."""
-        return self.read("GET", path, query={"pageSize": str(PAGE_SIZE), "pageNum": str(number)})
-
-    def read_list(self, vdn_id, operation, map_pages=None, batch=1):
-        """Every item of a paged list call, each checked, until a page shorter than PAGE_SIZE.
-
-        totalCount is only a hint: within it, map_pages(path, numbers) (a pool's concurrent
-        reads) reads up to `batch` pages at a time; past it, pages are read one at a time.
-        A listing whose pages repeat items is read again from page 1 (LIST_ATTEMPTS in all);
-        more than MAX_PAGES pages are refused.
-        """
-        path = self.api_path(vdn_id, operation)
-        repeated = None
-        for _attempt in range(LIST_ATTEMPTS):
-            pages = Pages(operation, "GET %s" % path)
-            try:
-                pages.add(self.read_page(path, 1))
-                while not pages.complete:
-                    count = min(max(1, min(batch, pages.hint_pages() - pages.count)), MAX_PAGES - pages.count)
-                    numbers = list(range(pages.count + 1, pages.count + 1 + count))
-                    if map_pages is not None and count > 1:
-                        payloads = map_pages(path, numbers)
-                    else:
-                        payloads = [self.read_page(path, number) for number in numbers]
-                    for payload in payloads:
-                        pages.add(payload)
-                        if pages.complete:
-                            break
-                return pages.items
-            except RepeatedItem as err:
-                repeated = err
-        raise IsalesError(
-            "the pages of GET %s repeated items already seen (%s) in each of %d readings from page 1: the list kept "
-            "changing while it was read, or the server does not page as asked" % (path, repeated, LIST_ATTEMPTS),
-            KIND_PARSE, call="GET %s" % path, sent=True)
-
-    # -- the six calls -------------------------------------------------------
-
-    def list_obs_codes(self, vdn_id, map_pages=None, batch=1):
-        """The VDN's OBS code catalogue: [{obsCode, obsCodeDesc}]."""
-        return self.read_list(vdn_id, OP_OBS_CODES, map_pages, batch)
-
-    def list_results(self, vdn_id, map_pages=None, batch=1):
-        """The VDN's external results: [{defId, displayResult, resultCode}] (resultCode "" when none)."""
-        return self.read_list(vdn_id, OP_LIST, map_pages, batch)
-
-    def probe(self, vdn_id, signed_headers=None):
-        """The cheapest signed read: the first page, of one result, of the VDN's list (isales_server_info)."""
-        return self.read("GET", self.api_path(vdn_id, OP_LIST), query={"pageSize": "1", "pageNum": "1"},
-                         signed_headers=signed_headers)
-
-    def get_result(self, vdn_id, def_id):
-        """One result's detail: {defId, displayResult, resultCode, obsCodes}."""
-        def_id = check_def_id(def_id, "the detail request")
-        path = self.api_path(vdn_id, OP_DETAIL, def_id)
-        return check_detail(self.read("GET", path).get("obResult"), def_id, "GET %s" % path)
-
-    def create_result(self, vdn_id, display_result, obs_codes, result_code=None):
-        """The answer to the create, its defId checked."""
-        body = {}
-        if result_code:
-            body["resultCode"] = result_code
-        body["displayResult"] = display_result
-        body["obsCodes"] = list(obs_codes)
-        path = self.api_path(vdn_id, OP_CREATE)
-        payload = self.write("POST", path, body=body)
-        payload["defId"] = check_def_id(payload.get("defId"), "POST %s" % path)
-        return payload
-
-    def update_result(self, vdn_id, def_id, display_result, obs_codes):
-        body = {"defId": check_def_id(def_id, "the update request"), "displayResult": display_result,
-                "obsCodes": list(obs_codes)}
-        return self.write("POST", self.api_path(vdn_id, OP_UPDATE), body=body)
-
-    def delete_result(self, vdn_id, def_id):
-        def_id = check_def_id(def_id, "the delete request")
-        return self.write("DELETE", self.api_path(vdn_id, OP_DELETE, def_id))
-
-
-# -- what the server sends, checked before it is used ----------------------------
-
-def _bad_answer(call, what, value):
-    return IsalesError("the server's answer to %s has %s: %s" % (call, what, _excerpt(repr(value))),
-                       KIND_PARSE, call=call, sent=True)
-
-
-def check_def_id(value, call):
-    """A defId as its string of 1 to 20 decimal digits; IsalesError (parse) naming the call otherwise."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        value = str(value)
-    if isinstance(value, str) and DEF_ID_RE.match(value):
-        return value
-    raise _bad_answer(call, "a defId that is not 1 to 20 decimal digits", value)
-
-
-def _code_text(value, call, what):
-    """A code (resultCode, obsCode, failCode) as text: strings as they are, integers as digits."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, str):
-        return value
-    raise _bad_answer(call, "a %s that is not text" % what, value)
-
-
-def _display(value, call):
-    if not isinstance(value, str):
-        raise _bad_answer(call, "a displayResult that is not text", value)
-    return value
-
-
-def check_result_item(item, call):
-    """One queryOBSResults item: {defId, displayResult, resultCode}."""
-    if not isinstance(item, dict):
-        raise _bad_answer(call, "a list item that is not an object", item)
-    code = item.get("resultCode")
-    return {"defId": check_def_id(item.get("defId"), call), "displayResult": _display(item.get("displayResult"), call),
-            "resultCode": "" if code is None else _code_text(code, call, "resultCode")}
-
-
-def check_obs_code_item(item, call):
-    """One queryOBSResultCode item: {obsCode, obsCodeDesc}."""
-    if not isinstance(item, dict):
-        raise _bad_answer(call, "a list item that is not an object", item)
-    desc = item.get("obsCodeDesc")
-    if desc is not None and not isinstance(desc, str):
-        raise _bad_answer(call, "an obsCodeDesc that is not text", desc)
-    return {"obsCode": _code_text(item.get("obsCode"), call, "obsCode"), "obsCodeDesc": desc}
-
-
-def check_detail(detail, def_id, call):
-    """A queryObsResultDetail obResult: {defId, displayResult, resultCode, obsCodes}; it must be def_id's."""
-    if not isinstance(detail, dict):
-        raise _bad_answer(call, "no obResult object", detail)
-    if check_def_id(detail.get("defId"), call) != def_id:
-        raise _bad_answer(call, "the detail of another result (defId %s)" % detail.get("defId"), detail.get("defId"))
-    maps = detail.get("resultMapList") or []
-    if not isinstance(maps, list) or not all(isinstance(entry, dict) for entry in maps):
-        raise _bad_answer(call, "a resultMapList that is not a list of objects", maps)
-    code = detail.get("resultCode")
-    return {
-        "defId": def_id,
-        "displayResult": _display(detail.get("displayResult"), call),
-        "resultCode": "" if code is None else _code_text(code, call, "resultCode"),
-        "obsCodes": [_code_text(entry["failCode"], call, "failCode") for entry in maps if entry.get("failCode") is not None],
-    }
-
-
-# The list calls: the key of their item list, the key that identifies an item, the item check.
-LISTS = {
-    OP_LIST: ("data", "defId", check_result_item),
-    OP_OBS_CODES: ("obsCodes", "obsCode", check_obs_code_item),
-}
-
-
-class RepeatedItem(Exception):
-    """A page held an item an earlier page of the same listing held."""
-
-
-class Pages(object):
-    """The pages of one list call, added in order.
-
-    A page shorter than the server's page size (or empty) completes the list. The page size
-    is PAGE_SIZE, as asked, unless the first page is shorter while totalCount says there is
-    more: then the server pages smaller than asked, and the first page's length is its size.
-    totalCount is otherwise only a hint of how many pages to read at once, never a reason
-    to stop.
-    """
-
-    def __init__(self, operation, call):
-        self.key, self.id_key, self.check = LISTS[operation]
-        self.call = call
-        self.items = []
-        self.seen = set()
-        self.count = 0
-        self.total = None
-        self.page_size = PAGE_SIZE
-        self.complete = False
-
-    def hint_pages(self):
-        """How many pages totalCount (of the first page) says there are, within MAX_PAGES."""
-        return min(MAX_PAGES, -(-(self.total or 0) // self.page_size))
-
-    def add(self, payload):
-        chunk = payload.get(self.key)
-        if chunk is None:
-            chunk = []
-        if not isinstance(chunk, list):
-            raise _bad_answer(self.call, "a %s that is not a list" % self.key, chunk)
-        self.count += 1
-        if self.total is None:
-            total = payload.get("totalCount")
-            self.total = total if isinstance(total, int) and not isinstance(total, bool) and total > 0 else 0
-            if 0 < len(chunk) < PAGE_SIZE and len(chunk) < self.total:
-                self.page_size = len(chunk)
-        for raw in chunk:
-            item = self.check(raw, self.call)
-            ident = item[self.id_key]
-            if ident in self.seen:
-                raise RepeatedItem("%s %s again on page %d" % (self.id_key, ident, self.count))
-            self.seen.add(ident)
-            self.items.append(item)
-        if len(chunk) < self.page_size:
-            self.complete = True
-        elif self.count >= MAX_PAGES:
-            raise IsalesError(
-                "GET %s: the server still had full pages after %d pages (%d items); the collection reads at most "
-                "%d pages of a list" % (self.call[4:], self.count, len(self.items), MAX_PAGES),
-                KIND_PARSE, call=self.call, sent=True)
+    def send(self, call, params, query=None, body=None, signed_headers=None):
+        """(the answer, "METHOD path") of one call of a resource with path parameters params:
+        a read (retried) when the call is a GET, else a write (sent once)."""
+        path = self.path(call, params)
+        if call.method == "GET":
+            payload = self.read("GET", path, query=query, signed_headers=signed_headers)
+        else:
+            payload = self.write(call.method, path, body=body)
+        return payload, "%s %s" % (call.method, path)
 
 
 def _sleep(seconds):
@@ -791,8 +504,3 @@ def _short(exc):
             if marker in text:
                 text = text.split(marker, 1)[1].rstrip(")")
     return " ".join(text.split())[:BODY_EXCERPT]
-
-
-def _excerpt(text):
-    text = " ".join(text.split())
-    return text[:BODY_EXCERPT] + ("..." if len(text) > BODY_EXCERPT else "")

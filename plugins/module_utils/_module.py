@@ -23,11 +23,7 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.huawei.isales.plugins.module_utils._client import (
-    REQUESTS_IMPORT_ERROR,
-    IsalesClient,
-    IsalesError,
-)
+from ansible_collections.huawei.isales.plugins.module_utils._client import REQUESTS_IMPORT_ERROR, IsalesClient
 from ansible_collections.huawei.isales.plugins.module_utils._common import (
     argument_spec,
     client_settings,
@@ -36,7 +32,7 @@ from ansible_collections.huawei.isales.plugins.module_utils._common import (
     validate_vdn,
     workers_problems,
 )
-from ansible_collections.huawei.isales.plugins.module_utils._ob_result import ResourceError
+from ansible_collections.huawei.isales.plugins.module_utils._errors import IsalesError, ResourceError
 
 
 class IsalesModule(AnsibleModule):
@@ -114,10 +110,8 @@ class IsalesModule(AnsibleModule):
         failure = None
         try:
             result = work(self)
-        except IsalesError as err:
+        except (IsalesError, ResourceError) as err:
             failure = self._failure(err, err.to_result())
-        except ResourceError as err:
-            failure = self._failure(err, dict(msg=err.msg, **err.details))
         except Exception as err:  # pylint: disable=broad-except  # a bug: said in one line, never a traceback
             failure = self._failure(err, dict(msg=unexpected(err), error_kind="internal"))
         finally:
@@ -131,7 +125,7 @@ class IsalesModule(AnsibleModule):
     def _failure(self, err, details):
         """fail_json's arguments: what the task did before the failure (err.partial), then the failure."""
         failure = dict(changed=False)
-        failure.update(getattr(err, "partial", None) or {})
+        failure.update(getattr(err, "partial", None) or {})  # an unforeseen error has none
         failure.update(details)
         failure["api_requests"] = self.requests_made
         return failure

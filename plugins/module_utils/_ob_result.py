@@ -6,9 +6,9 @@ converging, with no Ansible objects, so that every decision is testable.
 
 One external result has these shapes, named the same everywhere:
 
-* listed: as the list call shows it (IsalesClient.list_results):
+* listed: as the list call shows it (_api_ob_results.list_results):
   {defId, displayResult, resultCode ("" when none)}.
-* detail: as the detail call shows it (IsalesClient.get_result):
+* detail: as the detail call shows it (_api_ob_results.get_result):
   {defId, displayResult, resultCode, obsCodes}.
 * state: what the modules reason with, from state_from_listed() or
   state_from_detail(): {defId, display_result, result_code (None when none),
@@ -16,6 +16,13 @@ One external result has these shapes, named the same everywhere:
 * compared: the part of a state that decides `changed` and that a diff shows:
   compared(state).
 * public: a state as the modules return it: public(state).
+
+A task manages a result by its identity: its result code when it has one, else its
+display text (identity(), index_listing()). The ideas the single and the bulk module
+share live here once: reading a listing again while it shows copies (read_settled()),
+reducing identical copies to the lowest defId (resolve_copies()), keeping the result
+code a write did not name (with_result_code()), reading one result again by its defId
+(ObResultManager.reread_by_def_id()), and reconciling a write (ObResultManager.apply()).
 
 Private module_utils: may change without notice.
 """
@@ -26,7 +33,14 @@ __metaclass__ = type
 
 import unicodedata
 
-from ansible_collections.huawei.isales.plugins.module_utils._client import KIND_API, IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils import _api_ob_results as api
+from ansible_collections.huawei.isales.plugins.module_utils._errors import (
+    CODE_PARAMETER_ERROR,
+    CODE_WRONG_VALUE,
+    KIND_API,
+    IsalesError,
+    ResourceError,
+)
 
 RESULT_CODE_MAX = 7
 
@@ -40,24 +54,9 @@ SETTLE_READS = 2
 DUPLICATE_READS = 3
 DUPLICATE_PAUSE = 1.0
 
-# Vendor codes a write may be refused with when another run got there first: the result
-# code exists already (create), the defId no longer exists (update, delete). Such a refusal
-# is reconciled by reading the state again, like an unknown outcome.
-CODE_PARAMETER_ERROR = "0200001"
-CODE_WRONG_VALUE = "02000007"
-
 CREATE = "create"
 UPDATE = "update"
 DELETE = "delete"
-
-
-class ResourceError(Exception):
-    """A decision the module refuses to take (ambiguous match, duplicate display text...)."""
-
-    def __init__(self, msg, **details):
-        super(ResourceError, self).__init__(msg)
-        self.msg = msg
-        self.details = details
 
 
 def normalize_codes(codes):
@@ -127,28 +126,6 @@ def validate(params):
     return problems
 
 
-def unknown_obs_codes(catalogue, codes):
-    """The codes (sorted, distinct) that the OBS code catalogue (queryOBSResultCode items) lacks."""
-    known = set(str(item.get("obsCode")) for item in catalogue if item.get("obsCode") is not None)
-    return sorted(set(codes or []) - known)
-
-
-def check_obs_codes(catalogue, codes, vdn_id):
-    """Raise ResourceError naming the codes that are not in the VDN's OBS code catalogue."""
-    unknown = unknown_obs_codes(catalogue, codes)
-    if unknown:
-        raise ResourceError(
-            "obs_codes not in the OBS code catalogue of VDN %s: %s. Nothing was written; "
-            "huawei.isales.isales_obs_code_info lists the codes the VDN knows."
-            % (vdn_id, ", ".join(unknown)), unknown_obs_codes=unknown)
-
-
-def catalogue_entry(item):
-    """One queryOBSResultCode item as the modules return it."""
-    code = item.get("obsCode")
-    return {"obs_code": None if code is None else str(code), "description": item.get("obsCodeDesc")}
-
-
 def compared(state):
     """The part of a state that decides 'changed' and that a diff shows ({} for no result);
     the OBS codes only when they were read."""
@@ -196,12 +173,30 @@ def state_from_listed(item, vdn_id):
     }
 
 
+def identity(result_code, display_result):
+    """The identity a task manages a result by: its result code when it has one, else its display text."""
+    return ("result_code", result_code) if result_code else ("display_result", display_result)
+
+
+def index_listing(listing):
+    """{identity: [listed items]}: each item under its display text, and under its result code when it has one."""
+    index = {}
+    for item in listing:
+        index.setdefault(identity(None, item.get("displayResult")), []).append(item)
+        code = item.get("resultCode") or None
+        if code:
+            index.setdefault(identity(code, None), []).append(item)
+    return index
+
+
 def matching(listing, display_result, result_code=None):
-    """The listed results with the identity a task manages: the result code when one is given,
-    else the display text."""
-    if result_code:
-        return [item for item in listing if (item.get("resultCode") or None) == result_code]
-    return [item for item in listing if item.get("displayResult") == display_result]
+    """The listed results with the identity a task manages."""
+    return index_listing(listing).get(identity(result_code, display_result), [])
+
+
+def same_text(listing, display_result):
+    """The listed results that show display_result."""
+    return matching(listing, display_result)
 
 
 def lowest(results):
@@ -214,10 +209,38 @@ def identical(states):
     return len(set(repr(sorted(compared(state).items())) for state in states)) == 1
 
 
+def resolve_copies(states):
+    """(the state that stays, the others by defId) when states are identical copies of one result: the
+    lowest defId stays. None when they differ (then nobody can tell which one is meant)."""
+    if not identical(states):
+        return None
+    keep = lowest(states)
+    return keep, sorted((state for state in states if state is not keep), key=lambda state: int(state["defId"]))
+
+
+def read_settled(read_listing, duplicated, sleep):
+    """A listing, read again while duplicated(listing) (DUPLICATE_READS times in all, DUPLICATE_PAUSE
+    seconds apart): another run may be removing its copy meanwhile. The last listing read."""
+    for attempt in range(1, DUPLICATE_READS + 1):
+        listing = read_listing()
+        if not duplicated(listing) or attempt == DUPLICATE_READS:
+            return listing
+        sleep(DUPLICATE_PAUSE)
+    return listing  # not reached: the loop returns on its last attempt
+
+
+def with_result_code(after, before):
+    """after, with before's result code when after names none: a write that does not name the result
+    code keeps it (the server does not change a result code)."""
+    if after is not None and before and not after.get("result_code"):
+        return dict(after, result_code=before.get("result_code"))
+    return after
+
+
 def race_survivor(listing, display_result, own_def_id):
     """The listed result that stays when display_result shows more than once after this task created
     own_def_id: the lowest defId. None when the text is not duplicated or own_def_id is that one."""
-    same = [item for item in listing if item.get("displayResult") == display_result]
+    same = same_text(listing, display_result)
     if len(same) < 2:
         return None
     keep = lowest(same)
@@ -236,8 +259,8 @@ def ambiguous_match(matches, display_result, result_code=None, who="the module")
 
 def text_conflict(listing, display_result, keep_def_id=None):
     """Another listed result that already shows display_result, or None."""
-    for item in listing:
-        if item.get("displayResult") == display_result and str(item.get("defId")) != str(keep_def_id):
+    for item in same_text(listing, display_result):
+        if str(item.get("defId")) != str(keep_def_id):
             return item
     return None
 
@@ -303,45 +326,55 @@ class ObResultManager(object):
         self.removed = []
 
     def state_of(self, def_id):
-        return state_from_detail(self.client.get_result(self.vdn_id, def_id), self.vdn_id)
+        return state_from_detail(api.get_result(self.client, self.vdn_id, def_id), self.vdn_id)
+
+    def listing(self):
+        return api.list_results(self.client, self.vdn_id)
+
+    def reread_by_def_id(self, def_id):
+        """(the state of result def_id, or None when the listing no longer shows it; the listing)."""
+        listing = self.listing()
+        if any(item["defId"] == def_id for item in listing):
+            return self.state_of(def_id), listing
+        return None, listing
 
     def read(self, desired, copies=None):
         """(current state or None, listing) from a fresh listing and, for a match, its detail.
 
-        Several matches are read again (DUPLICATE_READS times in all, DUPLICATE_PAUSE apart):
+        With copies (a list), a listing with several matches is read again (read_settled):
         another run may be removing its copy. Copies that persist and are identical are
         resolved: the lowest defId is the current state and the others are appended to
-        `copies` (a list) for the caller to delete. Copies that differ are ambiguous.
+        `copies` for the caller to delete. Copies that differ are ambiguous.
         """
-        for attempt in range(1, DUPLICATE_READS + 1):
-            listing = self.client.list_results(self.vdn_id)
-            matches = matching(listing, desired["display_result"], desired.get("result_code"))
-            if len(matches) < 2 or attempt == DUPLICATE_READS or copies is None:
-                break
-            self.client.sleep(DUPLICATE_PAUSE)
+        key = identity(desired.get("result_code"), desired["display_result"])
+
+        def duplicated(listing):
+            return copies is not None and len(index_listing(listing).get(key, [])) > 1
+
+        listing = read_settled(self.listing, duplicated, self.client.sleep)
+        matches = index_listing(listing).get(key, [])
         if not matches:
             return None, listing
         if len(matches) == 1:
             return self.state_of(matches[0]["defId"]), listing
-        if copies is None:
+        resolved = None
+        if copies is not None:
+            resolved = resolve_copies([self.state_of(item["defId"]) for item in matches])
+        if resolved is None:
             raise ambiguous_match(matches, desired["display_result"], desired.get("result_code"))
-        states = [self.state_of(item["defId"]) for item in matches]
-        if not identical(states):
-            raise ambiguous_match(matches, desired["display_result"], desired.get("result_code"))
-        keep = lowest(states)
-        copies.extend(sorted((state for state in states if state is not keep), key=lambda state: int(state["defId"])))
-        return keep, listing
+        copies.extend(resolved[1])
+        return resolved[0], listing
 
     def _write(self, action, def_id, desired):
         """One write; the state it leaves."""
         if action == CREATE:
-            payload = self.client.create_result(
-                self.vdn_id, desired["display_result"], desired["obs_codes"], desired.get("result_code"))
+            payload = api.create_result(
+                self.client, self.vdn_id, desired["display_result"], desired["obs_codes"], desired.get("result_code"))
             return dict(desired, defId=payload["defId"])
         if action == UPDATE:
-            self.client.update_result(self.vdn_id, def_id, desired["display_result"], desired["obs_codes"])
+            api.update_result(self.client, self.vdn_id, def_id, desired["display_result"], desired["obs_codes"])
             return dict(desired, defId=str(def_id))
-        self.client.delete_result(self.vdn_id, def_id)
+        api.delete_result(self.client, self.vdn_id, def_id)
         return None
 
     def ensure(self, desired, state):
@@ -367,8 +400,7 @@ class ObResultManager(object):
         self.remove_copies(landed, after)
         if done["action"] == CREATE and after is not None and not self.check_mode:
             _survivor, after = self.settle_race(desired, after)
-        if after is not None and state == "present" and not after.get("result_code") and current:
-            after = dict(after, result_code=current.get("result_code"))
+        after = with_result_code(after, current)
         result_id = None
         for candidate in (after, before):
             if candidate and candidate.get("defId"):
@@ -397,15 +429,8 @@ class ObResultManager(object):
     def remove(self, result):
         """Delete one result by its defId (a copy), reconciling an unknown outcome; in check mode only note it."""
         def_id = result["defId"]
-
-        def reread():
-            listing = self.client.list_results(self.vdn_id)
-            if any(item["defId"] == def_id for item in listing):
-                return self.state_of(def_id), listing
-            return None, listing
-
         self.apply(result, result, lambda current, _listing: (DELETE, def_id) if current else (None, None),
-                   reread=reread)
+                   reread=lambda: self.reread_by_def_id(def_id))
         self.removed.append(def_id)
 
     def settle_race(self, desired, created, listing=None):
@@ -417,7 +442,7 @@ class ObResultManager(object):
         task's create stays.
         """
         if listing is None:
-            listing = self.client.list_results(self.vdn_id)
+            listing = self.listing()
         keep = race_survivor(listing, desired["display_result"], created["defId"])
         if keep is None:
             return None, created

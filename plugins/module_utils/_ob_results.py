@@ -18,29 +18,30 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.huawei.isales.plugins.module_utils._client import IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils import _api_ob_results as api
+from ansible_collections.huawei.isales.plugins.module_utils._api_obs_codes import check_obs_codes, list_obs_codes
+from ansible_collections.huawei.isales.plugins.module_utils._common import workers_problems
+from ansible_collections.huawei.isales.plugins.module_utils._errors import IsalesError, ResourceError
 from ansible_collections.huawei.isales.plugins.module_utils._ob_result import (
     CREATE,
     DELETE,
-    DUPLICATE_PAUSE,
-    DUPLICATE_READS,
     UPDATE,
     ObResultManager,
-    ResourceError,
     ambiguous_match,
-    check_obs_codes,
-    conflict_error,
     compared,
-    identical,
-    lowest,
+    conflict_error,
+    identity,
+    index_listing,
     normalize_codes,
     plan_write,
     public,
+    read_settled,
+    resolve_copies,
     state_from_detail,
     state_from_listed,
     validate_fields,
+    with_result_code,
 )
-from ansible_collections.huawei.isales.plugins.module_utils._common import workers_problems
 
 MERGED = "merged"
 REPLACED = "replaced"
@@ -110,20 +111,11 @@ def match_config(config, listing):
     text. ResourceError when an entry matches more than one listed result, or two
     entries match the same one.
     """
-    by_code = {}
-    by_text = {}
-    for item in listing:
-        code = item.get("resultCode") or None
-        if code:
-            by_code.setdefault(code, []).append(item)
-        by_text.setdefault(item.get("displayResult"), []).append(item)
+    by_identity = index_listing(listing)
     pairs = []
     claimed = {}
     for index, entry in enumerate(config):
-        if entry.get("result_code"):
-            matches = by_code.get(entry["result_code"], [])
-        else:
-            matches = by_text.get(entry.get("display_result"), [])
+        matches = by_identity.get(identity(entry.get("result_code"), entry.get("display_result")), [])
         if len(matches) > 1:
             raise ambiguous_match(matches, entry.get("display_result"), entry.get("result_code"),
                                   who="%s of the module" % _label(index))
@@ -143,15 +135,16 @@ def match_config(config, listing):
 
 
 def duplicate_groups(config, listing):
-    """The groups of listed results (two or more) that one config entry would match by its display text
-    (result codes are unique on a server, so only entries without one can match several)."""
-    by_text = {}
-    for item in listing:
-        by_text.setdefault(item.get("displayResult"), []).append(item)
+    """The groups of listed results (two or more) that one config entry without a result code would
+    match by its display text (result codes are unique on a server: an entry with one that matches
+    several results is ambiguous, and match_config refuses it)."""
+    index = index_listing(listing)
     groups = []
     for entry in config:
-        group = by_text.get(entry.get("display_result")) if not entry.get("result_code") else None
-        if group and len(group) > 1 and group not in groups:
+        if entry.get("result_code"):
+            continue
+        group = index.get(identity(None, entry.get("display_result")), [])
+        if len(group) > 1 and group not in groups:
             groups.append(group)
     return groups
 
@@ -399,38 +392,33 @@ class BulkRun(object):
         self.settled = []
 
     def catalogue(self):
-        return self.pool.list_obs_codes(self.vdn_id)
+        return list_obs_codes(self.pool.client(), self.vdn_id, self.pool)
 
     def listing(self):
-        return self.pool.list_results(self.vdn_id)
+        return api.list_results(self.pool.client(), self.vdn_id, self.pool)
 
     def details(self, def_ids):
         vdn_id = self.vdn_id
 
         def read(client, def_id):
-            return def_id, state_from_detail(client.get_result(vdn_id, def_id), vdn_id)
+            return def_id, state_from_detail(api.get_result(client, vdn_id, def_id), vdn_id)
         return dict(self.pool.map(read, def_ids))
 
     def settled_listing(self, config):
         """The VDN's listing, and the identical copies (states) of results that config entries match.
 
-        A listing in which an entry matches several results is read again (DUPLICATE_READS in
-        all, DUPLICATE_PAUSE apart): another run may be removing its copy. Copies that persist
-        and are identical are resolved, the lowest defId staying; the others are returned to be
-        deleted and left out of the listing. Copies that differ stay: match_config refuses them.
+        A listing in which an entry matches several results is read again (read_settled):
+        another run may be removing its copy. Copies that persist and are identical are
+        resolved, the lowest defId staying; the others are returned to be deleted and left out
+        of the listing. Copies that differ stay: match_config refuses them.
         """
-        for attempt in range(1, DUPLICATE_READS + 1):
-            listing = self.listing()
-            groups = duplicate_groups(config, listing)
-            if not groups or attempt == DUPLICATE_READS:
-                break
-            self.pool.client().sleep(DUPLICATE_PAUSE)
+        listing = read_settled(self.listing, lambda fresh: bool(duplicate_groups(config, fresh)),
+                               self.pool.client().sleep)
         copies = []
-        for group in groups:
-            states = list(self.details([item["defId"] for item in group]).values())
-            if identical(states):
-                keep = lowest(states)
-                copies.extend(sorted((state for state in states if state is not keep), key=lambda st: int(st["defId"])))
+        for group in duplicate_groups(config, listing):
+            resolved = resolve_copies(list(self.details([item["defId"] for item in group]).values()))
+            if resolved is not None:
+                copies.extend(resolved[1])
         gone = set(copy["defId"] for copy in copies)
         return [item for item in listing if item["defId"] not in gone], copies
 
@@ -487,11 +475,10 @@ class BulkRun(object):
         except (IsalesError, ResourceError) as err:
             made = report(err.done, unchanged)
             written = sum(len(made[key]) for key in ("created", "updated", "deleted", "duplicates_removed"))
-            err.msg = ("%s. Before this failure the task created %d, updated %d and deleted %d results (returned in "
+            err.reword("%s. Before this failure the task created %d, updated %d and deleted %d results (returned in "
                        "created, updated and deleted); the writes after it were not made. Run the task again: it "
                        "converges." % (err.msg.rstrip("."), len(made["created"]), len(made["updated"]),
                                        len(made["deleted"])))
-            err.args = (err.msg,)
             err.partial = dict(made, changed=written > 0)
             raise
         result = report(done, unchanged)
@@ -552,16 +539,10 @@ class BulkRun(object):
         def reread():
             if op.action == CREATE:
                 return manager.read(desired, copies)
-            listing = client.list_results(self.vdn_id)
-            item = next((entry for entry in listing if str(entry.get("defId")) == op.def_id), None)
-            if item is None:
-                return None, listing
-            return state_from_detail(client.get_result(self.vdn_id, item.get("defId")), self.vdn_id), listing
+            return manager.reread_by_def_id(op.def_id)
 
         outcome = manager.apply(desired, op.before, replan, reread=reread)
-        after = outcome["after"]
-        if after is not None and not after.get("result_code") and op.before:
-            after = dict(after, result_code=op.before.get("result_code"))
+        after = with_result_code(outcome["after"], op.before)
         def_id = (after or {}).get("defId") or op.def_id
         with self._lock:
             done[id(op)] = [Op(op.action, def_id, op.before, after, op.index, copy=op.copy)]

@@ -15,15 +15,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.huawei.isales.plugins.module_utils import signer
-from ansible_collections.huawei.isales.plugins.module_utils._client import (
-    DIALECTS,
+from ansible_collections.huawei.isales.plugins.module_utils._api_ob_results import probe
+from ansible_collections.huawei.isales.plugins.module_utils._client import DIALECTS, normalize_signed_headers
+from ansible_collections.huawei.isales.plugins.module_utils._errors import (
     KIND_API,
     KIND_AUTH,
     KIND_CONNECTION,
     KIND_TIMEOUT,
     KIND_TLS,
     IsalesError,
-    normalize_signed_headers,
 )
 
 # The server refuses a signature whose time is further than this from its clock.
@@ -54,7 +54,7 @@ def read_once(client, vdn_id, names, tls):
         error=None,
     )
     try:
-        client.probe(vdn_id, signed_headers=names)
+        probe(client, vdn_id, signed_headers=names)
         finding.update(auth=ACCEPTED, returnCode=client.last_return_code, returnDesc=client.last_return_desc)
     except IsalesError as err:
         finding["error"] = err.msg

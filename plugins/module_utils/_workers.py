@@ -5,7 +5,8 @@
 
 Each worker thread gets its own IsalesClient, and so its own requests
 session and keep-alive connection: nothing that is not thread-safe is shared.
-Only reads are meant to run here concurrently; writes decide for themselves.
+It knows no resource: _paging.read_list() reads pages with it, the modules
+their reads and, where they decide so, their writes.
 
 Private module_utils: may change without notice.
 """
@@ -107,15 +108,3 @@ class ClientPool(object):
         if error is not None:
             raise error
         return results
-
-    def map_pages(self, path, numbers):
-        """The payloads of pages `numbers` of a list call, read concurrently (IsalesClient.read_list)."""
-        return self.map(lambda client, number: client.read_page(path, number), numbers)
-
-    def list_results(self, vdn_id):
-        """The VDN's external results; pages beyond the first read `size` at a time."""
-        return self.client().list_results(vdn_id, map_pages=self.map_pages, batch=self.size)
-
-    def list_obs_codes(self, vdn_id):
-        """The VDN's OBS code catalogue; pages beyond the first read `size` at a time."""
-        return self.client().list_obs_codes(vdn_id, map_pages=self.map_pages, batch=self.size)

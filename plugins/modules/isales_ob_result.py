@@ -203,10 +203,10 @@ ansible_facts:
       sample: {"defId": "1645244637", "returnCode": "0200000"}
 """
 
+from ansible_collections.huawei.isales.plugins.module_utils._api_obs_codes import check_obs_codes, list_obs_codes
 from ansible_collections.huawei.isales.plugins.module_utils._module import IsalesModule
 from ansible_collections.huawei.isales.plugins.module_utils._ob_result import (
     ObResultManager,
-    check_obs_codes,
     compared,
     public,
     validate,
@@ -234,7 +234,7 @@ def run(module):
     params = module.params
     client = module.client()
     if params["validate_obs_codes"] and params["state"] == "present":
-        check_obs_codes(client.list_obs_codes(params["vdn_id"]), params["obs_codes"], params["vdn_id"])
+        check_obs_codes(list_obs_codes(client, params["vdn_id"]), params["obs_codes"], params["vdn_id"])
     manager = ObResultManager(client, params["vdn_id"], check_mode=module.check_mode)
     outcome = manager.ensure(desired_from(params), params["state"])
     return_code, return_desc = client.reported_return

@@ -119,6 +119,7 @@ api_requests:
   sample: 3
 """
 
+from ansible_collections.huawei.isales.plugins.module_utils import _api_ob_results as api
 from ansible_collections.huawei.isales.plugins.module_utils._module import IsalesModule
 from ansible_collections.huawei.isales.plugins.module_utils._ob_result import (
     public,
@@ -154,11 +155,11 @@ def run(module):
     params = module.params
     vdn_id = params["vdn_id"]
     pool = module.pool()
-    listing = pool.list_results(vdn_id)
+    listing = api.list_results(pool.client(), vdn_id, pool)
     kept = selected(listing, params["display_result"], params["result_code"])
     if params["include_obs_codes"]:
         def read(worker, item):
-            return state_from_detail(worker.get_result(vdn_id, item["defId"]), vdn_id)
+            return state_from_detail(api.get_result(worker, vdn_id, item["defId"]), vdn_id)
         states = pool.map(read, kept)
     else:
         states = [state_from_listed(item, vdn_id) for item in kept]

@@ -93,8 +93,12 @@ api_requests:
   sample: 2
 """
 
+from ansible_collections.huawei.isales.plugins.module_utils._api_obs_codes import (
+    catalogue_entry,
+    list_obs_codes,
+    unknown_obs_codes,
+)
 from ansible_collections.huawei.isales.plugins.module_utils._module import IsalesModule
-from ansible_collections.huawei.isales.plugins.module_utils._ob_result import catalogue_entry, unknown_obs_codes
 
 OPTIONS = dict(
     obs_codes=dict(type="list", elements="str"),
@@ -103,7 +107,8 @@ OPTIONS = dict(
 
 def run(module):
     params = module.params
-    catalogue = module.pool().list_obs_codes(params["vdn_id"])
+    pool = module.pool()
+    catalogue = list_obs_codes(pool.client(), params["vdn_id"], pool)
     wanted = params["obs_codes"]
     entries = [catalogue_entry(item) for item in catalogue]
     unknown = []

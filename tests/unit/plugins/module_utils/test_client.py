@@ -16,9 +16,12 @@ import requests
 import responses
 import urllib3
 
+from ansible_collections.huawei.isales.plugins.module_utils import _api_ob_results as api
+from ansible_collections.huawei.isales.plugins.module_utils import _api_obs_codes as obs_codes_api
 from ansible_collections.huawei.isales.plugins.module_utils import _client as client_mod
 from ansible_collections.huawei.isales.plugins.module_utils import signer
-from ansible_collections.huawei.isales.plugins.module_utils._client import IsalesClient, IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils._client import IsalesClient
+from ansible_collections.huawei.isales.plugins.module_utils._errors import IsalesError
 
 SECRET = "S3cr3t-never-shown"
 BASE = "https://isales.example.com:28443"
@@ -50,7 +53,7 @@ def assert_no_secret(err):
 def test_request_is_signed_and_sends_the_signed_bytes(mocked, make_client):
     mocked.add(responses.POST, PREFIX + "createObResult", json=ok(defId="77"))
     client = make_client()
-    payload = client.create_result(12, u"未接通 busy", ["00602", "00606"], result_code="007")
+    payload = api.create_result(client, 12, u"未接通 busy", ["00602", "00606"], result_code="007")
     assert payload["defId"] == "77"
     sent = mocked.calls[0].request
     body_text = sent.body.decode("utf-8")
@@ -65,7 +68,7 @@ def test_request_is_signed_and_sends_the_signed_bytes(mocked, make_client):
 
 def test_query_is_signed_as_sent(mocked, make_client):
     mocked.add(responses.GET, PREFIX + "queryOBSResults", json=ok(totalCount=0, data=[]))
-    make_client().list_results(12)
+    api.list_results(make_client(), 12)
     sent = mocked.calls[0].request
     assert sent.url.endswith("queryOBSResults?pageSize=50&pageNum=1")
     expected = signer.authorization("ak", SECRET, "GET", "/rest/isales/v1/openapi/campaigns/12/queryOBSResults",
@@ -77,7 +80,7 @@ def test_query_is_signed_as_sent(mocked, make_client):
 
 def test_path_prefix_of_the_base_url_is_kept_and_signed(mocked, make_client):
     mocked.add(responses.DELETE, BASE + "/gw/rest/isales/v1/openapi/campaigns/3/9/deleteObsResult", json=ok())
-    make_client(url=BASE + "/gw/").delete_result(3, "9")
+    api.delete_result(make_client(url=BASE + "/gw/"), 3, "9")
     sent = mocked.calls[0].request
     expected = signer.authorization("ak", SECRET, "DELETE", "/gw/rest/isales/v1/openapi/campaigns/3/9/deleteObsResult",
                                     headers={"host": "isales.example.com:28443"}, timestamp=NOW)
@@ -88,7 +91,7 @@ def test_path_prefix_of_the_base_url_is_kept_and_signed(mocked, make_client):
 def test_a_path_prefix_is_sent_once_encoded_and_signed_as_sent(mocked, make_client, prefix, sent):
     path = sent + "/rest/isales/v1/openapi/campaigns/3/9/deleteObsResult"
     mocked.add(responses.DELETE, BASE + path, json=ok())
-    make_client(url=BASE + prefix).delete_result(3, "9")
+    api.delete_result(make_client(url=BASE + prefix), 3, "9")
     request = mocked.calls[0].request
     assert request.path_url == path
     expected = signer.authorization("ak", SECRET, "DELETE", path, headers={"host": "isales.example.com:28443"},
@@ -102,7 +105,7 @@ def test_listing_pages_until_total_count(mocked, make_client):
         mocked.add(responses.GET, PREFIX + "queryOBSResults",
                    match=[responses.matchers.query_param_matcher({"pageSize": "50", "pageNum": str(page)})],
                    json=ok(totalCount=120, data=items[(page - 1) * 50:page * 50]))
-    result = make_client().list_results(12)
+    result = api.list_results(make_client(), 12)
     assert result == items
     assert len(mocked.calls) == 3
 
@@ -111,7 +114,7 @@ def test_listing_stops_on_an_empty_page(mocked, make_client):
     full = [{"defId": str(i), "displayResult": "r%d" % i, "resultCode": ""} for i in range(50)]
     mocked.add(responses.GET, PREFIX + "queryOBSResults", json=ok(totalCount=500, data=full))
     mocked.add(responses.GET, PREFIX + "queryOBSResults", json=ok(totalCount=500, data=[]))
-    assert make_client().list_results(12) == full
+    assert api.list_results(make_client(), 12) == full
     assert len(mocked.calls) == 2
 
 
@@ -119,7 +122,7 @@ def test_vendor_error_code_gets_its_meaning(mocked, make_client):
     mocked.add(responses.POST, PREFIX + "createObResult",
                json={"returnCode": "02000007", "resultCode": "02000007", "returnDesc": "obsCodes 99999 unknown"})
     with pytest.raises(IsalesError) as info:
-        make_client().create_result(12, "x", ["99999"])
+        api.create_result(make_client(), 12, "x", ["99999"])
     err = info.value
     assert err.kind == "api" and err.return_code == "02000007"
     assert err.meaning == "incorrect parameter value"
@@ -135,14 +138,14 @@ def test_unknown_code_is_said_to_be_unknown(mocked, make_client):
     mocked.add(responses.GET, PREFIX + "5/queryObsResultDetail", json={"returnCode": "0299999"})
     # (a vendor code, even unknown, is an answer: not retried as a broken one)
     with pytest.raises(IsalesError, match="not in the vendor's error table"):
-        make_client().get_result(12, "5")
+        api.get_result(make_client(), 12, "5")
 
 
 def test_401_names_the_likely_causes_and_the_signing_time(mocked, make_client):
     mocked.add(responses.GET, PREFIX + "queryOBSResultCode", status=401,
                json={"returnCode": "401", "returnDesc": "signature mismatch"})
     with pytest.raises(IsalesError) as info:
-        make_client().list_obs_codes(12)
+        obs_codes_api.list_obs_codes(make_client(), 12)
     err = info.value
     assert err.kind == "auth" and err.status == 401
     for part in ("signature", "access_key", "secret_key", "15 minutes", "2026-11-27T12:00:00Z", "signature mismatch"):
@@ -155,21 +158,21 @@ def test_401_names_the_likely_causes_and_the_signing_time(mocked, make_client):
 def test_reads_retry_on_5xx(mocked, make_client, sleeps, status):
     mocked.add(responses.GET, PREFIX + "queryOBSResults", status=status, body="<html>Bad gateway</html>")
     mocked.add(responses.GET, PREFIX + "queryOBSResults", json=ok(totalCount=0, data=[]))
-    assert make_client().list_results(12) == []
+    assert api.list_results(make_client(), 12) == []
     assert len(mocked.calls) == 2 and len(sleeps) == 1
 
 
 def test_429_retry_after_is_honoured(mocked, make_client, sleeps):
     mocked.add(responses.GET, PREFIX + "queryOBSResults", status=429, headers={"Retry-After": "7"}, body="")
     mocked.add(responses.GET, PREFIX + "queryOBSResults", json=ok(totalCount=0, data=[]))
-    make_client().list_results(12)
+    api.list_results(make_client(), 12)
     assert sleeps[0] >= 7
 
 
 def test_reads_give_up_after_retries_and_say_so(mocked, make_client, sleeps):
     mocked.add(responses.GET, PREFIX + "queryOBSResults", status=503, body="<html><title>503</title></html>")
     with pytest.raises(IsalesError) as info:
-        make_client(retries=2).list_results(12)
+        api.list_results(make_client(retries=2), 12)
     err = info.value
     assert len(mocked.calls) == 3 and len(sleeps) == 2
     assert err.attempts == 3 and "gave up after 3 tries" in err.msg and "HTTP 503" in err.msg
@@ -179,14 +182,14 @@ def test_reads_give_up_after_retries_and_say_so(mocked, make_client, sleeps):
 def test_retries_zero_disables_retry(mocked, make_client):
     mocked.add(responses.GET, PREFIX + "queryOBSResults", body=requests.exceptions.ConnectionError("reset by peer"))
     with pytest.raises(IsalesError) as info:
-        make_client(retries=0).list_results(12)
+        api.list_results(make_client(retries=0), 12)
     assert len(mocked.calls) == 1 and info.value.kind == "connection"
 
 
 def test_writes_are_sent_once(mocked, make_client, sleeps):
     mocked.add(responses.POST, PREFIX + "updateObResult", status=502, body="bad gateway")
     with pytest.raises(IsalesError) as info:
-        make_client(retries=5).update_result(12, "9", "x", ["1"])
+        api.update_result(make_client(retries=5), 12, "9", "x", ["1"])
     assert len(mocked.calls) == 1 and not sleeps
     assert info.value.ambiguous
 
@@ -194,7 +197,7 @@ def test_writes_are_sent_once(mocked, make_client, sleeps):
 def test_timeout_is_its_own_kind(mocked, make_client):
     mocked.add(responses.DELETE, PREFIX + "9/deleteObsResult", body=requests.exceptions.ReadTimeout("slow"))
     with pytest.raises(IsalesError) as info:
-        make_client(timeout=3).delete_result(12, "9")
+        api.delete_result(make_client(timeout=3), 12, "9")
     assert info.value.kind == "timeout" and "3s" in info.value.msg and info.value.ambiguous
 
 
@@ -202,7 +205,7 @@ def test_tls_failure_points_at_ca_path(mocked, make_client):
     mocked.add(responses.GET, PREFIX + "queryOBSResults",
                body=requests.exceptions.SSLError("certificate verify failed: self-signed certificate"))
     with pytest.raises(IsalesError) as info:
-        make_client().list_results(12)
+        api.list_results(make_client(), 12)
     err = info.value
     assert err.kind == "tls" and "ca_path" in err.msg and "self-signed" in err.msg
     assert len(mocked.calls) == 1, "TLS failures are not retried"
@@ -253,7 +256,7 @@ def test_transport_failures_say_the_innermost_reason(make, reason):
 def test_unparsable_answer_to_a_read_is_retried_then_quoted(mocked, make_client, sleeps, body, ctype):
     mocked.add(responses.GET, PREFIX + "queryOBSResults", body=body, content_type=ctype)
     with pytest.raises(IsalesError) as info:
-        make_client(retries=2).list_results(12)
+        api.list_results(make_client(retries=2), 12)
     err = info.value
     assert err.kind == "parse" and "HTTP 200" in err.msg and "gave up after 3 tries" in err.msg
     assert (body[:20] in err.msg) if body else ("<empty body>" in err.msg)
@@ -263,13 +266,13 @@ def test_unparsable_answer_to_a_read_is_retried_then_quoted(mocked, make_client,
 def test_a_truncated_read_succeeds_on_the_next_try(mocked, make_client):
     mocked.add(responses.GET, PREFIX + "queryOBSResults", body='{"returnCode": "0200000", "da', content_type="application/json")
     mocked.add(responses.GET, PREFIX + "queryOBSResults", json=ok(totalCount=0, data=[]))
-    assert make_client().list_results(12) == [] and len(mocked.calls) == 2
+    assert api.list_results(make_client(), 12) == [] and len(mocked.calls) == 2
 
 
 def test_unparsable_answer_to_a_write_is_not_repeated(mocked, make_client):
     mocked.add(responses.POST, PREFIX + "createObResult", body="<html>oops</html>", content_type="text/html")
     with pytest.raises(IsalesError) as info:
-        make_client(retries=3).create_result(12, "x", ["1"])
+        api.create_result(make_client(retries=3), 12, "x", ["1"])
     assert info.value.kind == "parse" and info.value.ambiguous and len(mocked.calls) == 1
 
 
@@ -277,7 +280,7 @@ def test_unparsable_answer_to_a_write_is_not_repeated(mocked, make_client):
 def test_a_200_without_return_code_is_an_unknown_outcome(mocked, make_client, answer):
     mocked.add(responses.POST, PREFIX + "createObResult", json=answer)
     with pytest.raises(IsalesError) as info:
-        make_client().create_result(12, "x", ["1"])
+        api.create_result(make_client(), 12, "x", ["1"])
     err = info.value
     assert err.kind == "parse" and err.ambiguous and "has no returnCode" in err.msg and len(mocked.calls) == 1
 
@@ -285,7 +288,7 @@ def test_a_200_without_return_code_is_an_unknown_outcome(mocked, make_client, an
 def test_long_body_is_cut(mocked, make_client):
     mocked.add(responses.GET, PREFIX + "queryOBSResults", body="x" * 5000, content_type="text/plain")
     with pytest.raises(IsalesError) as info:
-        make_client().list_results(12)
+        api.list_results(make_client(), 12)
     assert len(info.value.msg) < 600
 
 
@@ -300,13 +303,13 @@ def test_ca_path_and_validate_certs_win_over_the_environment(mocked, make_client
         (dict(), requests.utils.DEFAULT_CA_BUNDLE_PATH),
     ):
         mocked.add(responses.GET, PREFIX + "queryOBSResults", json=ok(totalCount=0, data=[]))
-        make_client(**url_kwargs).list_results(12)
+        api.list_results(make_client(**url_kwargs), 12)
         assert mocked.calls[-1].request.req_kwargs["verify"] == expected
 
 
 def test_timeout_is_always_passed(mocked, make_client):
     mocked.add(responses.GET, PREFIX + "queryOBSResults", json=ok(totalCount=0, data=[]))
-    make_client(timeout=11).list_results(12)
+    api.list_results(make_client(timeout=11), 12)
     assert mocked.calls[0].request.req_kwargs["timeout"] == 11
 
 
@@ -353,5 +356,5 @@ def test_parse_retry_after(value, expected):
 def test_return_code_of_the_last_call_is_kept(mocked, make_client):
     mocked.add(responses.DELETE, PREFIX + "9/deleteObsResult", json=ok(returnDesc="deleteObsResult Success!"))
     client = make_client()
-    client.delete_result(12, "9")
+    api.delete_result(client, 12, "9")
     assert client.last_return_code == "0200000" and client.last_return_desc == "deleteObsResult Success!"

@@ -13,11 +13,11 @@ import time
 import pytest
 import responses
 
+from ansible_collections.huawei.isales.plugins.module_utils import _api_ob_results as api
 from ansible_collections.huawei.isales.plugins.module_utils import _client, _module
-from ansible_collections.huawei.isales.plugins.module_utils._client import IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils._errors import IsalesError, ResourceError
 from ansible_collections.huawei.isales.plugins.module_utils._common import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.huawei.isales.plugins.module_utils._module import IsalesModule
-from ansible_collections.huawei.isales.plugins.module_utils._ob_result import ResourceError
 from ansible_collections.huawei.isales.tests.unit.plugins.modules.conftest import ModuleExit, module_args
 
 BASE = "https://isales.example.com:28443"
@@ -58,7 +58,7 @@ def test_the_shared_options_are_in_every_spec():
 
 def test_a_result_gets_changed_and_api_requests(exits, mocked):
     mocked.add(responses.GET, LIST, json=OK_LIST)
-    result, failed, _module_ = exits(lambda module: dict(listed=module.client().list_results(12)))
+    result, failed, _module_ = exits(lambda module: dict(listed=api.list_results(module.client(), 12)))
     assert not failed and result == {"listed": [], "changed": False, "api_requests": 1}
 
 
@@ -82,7 +82,7 @@ def test_an_isales_error_becomes_a_structured_failure_and_the_clients_are_closed
     def work(module):
         client = module.client()
         client.session.close = lambda: closed.append(client)
-        client.list_results(12)
+        api.list_results(client, 12)
     result, failed, _mod = exits(work)
     assert failed and closed, "closed in any case"
     assert result["error_kind"] == "auth" and result["status"] == 401 and result["call"].startswith("GET ")
@@ -142,7 +142,7 @@ def test_no_sleep_really_stops_the_clients_sleeping(mocked, no_sleep):
     mocked.add(responses.GET, LIST, json=OK_LIST)
     client = _client.IsalesClient(BASE, "ak", SECRET, retries=3)   # its default sleep, made before the test sleeps
     started = time.monotonic()
-    assert client.list_results(12) == []
+    assert api.list_results(client, 12) == []
     assert time.monotonic() - started < 0.2
     assert len(no_sleep) == 1 and no_sleep[0] >= 0.25, "the backoff was asked for, and not slept"
 

@@ -18,7 +18,8 @@ import pytest
 import requests
 import responses
 
-from ansible_collections.huawei.isales.plugins.module_utils._client import IsalesClient, IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils._client import IsalesClient
+from ansible_collections.huawei.isales.plugins.module_utils._errors import IsalesError
 from ansible_collections.huawei.isales.plugins.module_utils._ob_result import SETTLE_READS, ObResultManager
 
 BASE = "https://isales.example.com:28443"

@@ -9,8 +9,10 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.huawei.isales.plugins.module_utils import _api_obs_codes as obs_codes_api
 from ansible_collections.huawei.isales.plugins.module_utils import _ob_result as ob_result
-from ansible_collections.huawei.isales.plugins.module_utils._ob_result import CREATE, DELETE, UPDATE, ResourceError
+from ansible_collections.huawei.isales.plugins.module_utils._errors import ResourceError
+from ansible_collections.huawei.isales.plugins.module_utils._ob_result import CREATE, DELETE, UPDATE
 from ansible_collections.huawei.isales.plugins.module_utils._ob_results import (
     Op,
     details_needed,
@@ -179,11 +181,11 @@ def test_single_module_validation_is_unchanged():
 
 def test_unknown_obs_codes():
     catalogue = [{"obsCode": "00601"}, {"obsCode": "00602", "obsCodeDesc": "x"}]
-    assert ob_result.unknown_obs_codes(catalogue, ["00603", "00601", "00603"]) == ["00603"]
+    assert obs_codes_api.unknown_obs_codes(catalogue, ["00603", "00601", "00603"]) == ["00603"]
     with pytest.raises(ResourceError) as info:
-        ob_result.check_obs_codes(catalogue, ["00609", "00602"], 7)
+        obs_codes_api.check_obs_codes(catalogue, ["00609", "00602"], 7)
     assert info.value.details == {"unknown_obs_codes": ["00609"]}
-    ob_result.check_obs_codes(catalogue, ["00602"], 7)
+    obs_codes_api.check_obs_codes(catalogue, ["00602"], 7)
 
 
 def test_only_writes_that_need_a_freed_text_wait_for_the_deletes():

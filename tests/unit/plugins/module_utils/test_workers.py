@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from ansible_collections.huawei.isales.plugins.module_utils._client import IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils._errors import IsalesError
 from ansible_collections.huawei.isales.plugins.module_utils._workers import ClientPool
 
 
@@ -99,9 +99,10 @@ def test_map_size_bounds_concurrency():
     pool.close()
 
 
-def test_map_pages_reads_each_page_with_the_threads_own_client():
+def test_map_reads_each_page_with_the_threads_own_client():
     pool, clients = make_pool(3)
-    assert pool.map_pages("/p", [2, 3, 4]) == [{"page": 2}, {"page": 3}, {"page": 4}]
+    assert pool.map(lambda client, number: client.read_page("/p", number), [2, 3, 4]) == [
+        {"page": 2}, {"page": 3}, {"page": 4}]
     assert sorted(n for c in clients for n in c.pages_read) == [2, 3, 4]
     assert pool.requests_made == 3
     pool.close()

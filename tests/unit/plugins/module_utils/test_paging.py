@@ -16,8 +16,10 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import responses
 
-from ansible_collections.huawei.isales.plugins.module_utils import _client as client_mod
-from ansible_collections.huawei.isales.plugins.module_utils._client import IsalesClient, IsalesError
+from ansible_collections.huawei.isales.plugins.module_utils import _api_ob_results as api
+from ansible_collections.huawei.isales.plugins.module_utils import _paging
+from ansible_collections.huawei.isales.plugins.module_utils._client import IsalesClient
+from ansible_collections.huawei.isales.plugins.module_utils._errors import IsalesError
 from ansible_collections.huawei.isales.plugins.module_utils._workers import ClientPool
 
 BASE = "https://isales.example.com:28443"
@@ -68,17 +70,22 @@ def pool(size=8):
     return ClientPool(client, size)
 
 
+def pooled_list(workers):
+    """VDN 12's results, read through the pool (pages after the first concurrently)."""
+    return api.list_results(workers.client(), 12, workers)
+
+
 @pytest.mark.parametrize("count,requests", [(0, 1), (3, 1), (49, 1), (50, 2), (100, 3), (201, 5)])
 def test_pages_until_a_short_page(rsps, count, requests):
     server = Server(rsps, results(count))
-    assert client().list_results(12) == results(count)
+    assert api.list_results(client(), 12) == results(count)
     assert len(server.pages) == requests
 
 
 def test_pages_are_read_concurrently_within_the_hint(rsps):
     server = Server(rsps, results(201))
     workers = pool(4)
-    assert workers.list_results(12) == results(201)
+    assert pooled_list(workers) == results(201)
     assert sorted(server.pages) == [1, 2, 3, 4, 5]
     assert workers.requests_made == 5 and len(workers.clients) > 1
     workers.close()
@@ -86,14 +93,14 @@ def test_pages_are_read_concurrently_within_the_hint(rsps):
 
 def test_total_count_too_low_never_hides_a_result(rsps):
     server = Server(rsps, results(60), total=10)
-    assert pool().list_results(12) == results(60)
+    assert pooled_list(pool()) == results(60)
     assert server.pages == [1, 2]
 
 
 def test_total_count_too_high_costs_a_handful_of_requests(rsps):
     server = Server(rsps, results(60), total=100000)
     workers = pool(8)
-    assert workers.list_results(12) == results(60)
+    assert pooled_list(workers) == results(60)
     assert len(server.pages) <= 9, "page 1, then one batch of at most max_workers pages"
     workers.close()
 
@@ -101,7 +108,7 @@ def test_total_count_too_high_costs_a_handful_of_requests(rsps):
 def test_a_total_count_near_two_to_the_31_is_harmless(rsps):
     server = Server(rsps, results(120), total=2 ** 31 - 1)
     workers = pool(32)
-    assert workers.list_results(12) == results(120)
+    assert pooled_list(workers) == results(120)
     assert len(server.pages) <= 1 + 32
     workers.close()
 
@@ -109,18 +116,18 @@ def test_a_total_count_near_two_to_the_31_is_harmless(rsps):
 @pytest.mark.parametrize("cap,count", [(20, 120), (20, 100), (7, 30)])
 def test_a_server_that_pages_smaller_than_asked_is_read_to_the_end(rsps, cap, count):
     server = Server(rsps, results(count), page_cap=cap)
-    assert pool(3).list_results(12) == results(count)
+    assert pooled_list(pool(3)) == results(count)
     assert len(server.pages) == count // cap + 1
 
 
 def test_a_server_that_ignores_page_num_is_refused(rsps):
     server = Server(rsps, results(50), ignore_page=True)
     with pytest.raises(IsalesError) as info:
-        client().list_results(12)
+        api.list_results(client(), 12)
     err = info.value
     assert err.kind == "parse" and "repeated items already seen" in err.msg and "defId 1645244637" in err.msg
     assert "queryOBSResults" in err.call
-    assert len(server.pages) == 2 * client_mod.LIST_ATTEMPTS
+    assert len(server.pages) == 2 * _paging.LIST_ATTEMPTS
 
 
 def test_a_list_that_shifts_once_is_read_again_from_page_one(rsps):
@@ -131,75 +138,13 @@ def test_a_list_that_shifts_once_is_read_again_from_page_one(rsps):
         # The second page read sees the list shifted by one: a result was added at the front meanwhile.
         return results(120) if len(served) != 2 else results(1, start=1) + results(120)[:119]
     server = Server(rsps, shifting)
-    assert client().list_results(12) == results(120)
+    assert api.list_results(client(), 12) == results(120)
     assert server.pages == [1, 2, 1, 2, 3]
 
 
 def test_an_endless_list_stops_at_max_pages(rsps, monkeypatch):
-    monkeypatch.setattr(client_mod, "MAX_PAGES", 4)
+    monkeypatch.setattr(_paging, "MAX_PAGES", 4)
     server = Server(rsps, results(1000))
     with pytest.raises(IsalesError) as info:
-        client().list_results(12)
+        api.list_results(client(), 12)
     assert "at most 4 pages" in info.value.msg and len(server.pages) == 4
-
-
-@pytest.mark.parametrize("bad,what", [
-    ("../../../../x/y", "defId that is not 1 to 20 decimal digits"),
-    ("12a", "defId that is not 1 to 20 decimal digits"),
-    ("1" * 21, "defId that is not 1 to 20 decimal digits"),
-    (None, "defId that is not 1 to 20 decimal digits"),
-    (True, "defId that is not 1 to 20 decimal digits"),
-    (-5, "defId that is not 1 to 20 decimal digits"),
-])
-def test_a_hostile_def_id_in_a_listing_is_refused(rsps, bad, what):
-    items = results(2)
-    items[1]["defId"] = bad
-    server = Server(rsps, items)
-    with pytest.raises(IsalesError) as info:
-        client().list_results(12)
-    assert info.value.kind == "parse" and what in info.value.msg and "queryOBSResults" in info.value.msg
-    assert len(server.pages) == 1, "refused at once: the answer is hostile, not broken"
-
-
-def test_integer_def_ids_and_result_codes_are_taken_as_text(rsps):
-    Server(rsps, [{"defId": 1645244637, "displayResult": "Busy", "resultCode": 7}])
-    assert client().list_results(12) == [{"defId": "1645244637", "displayResult": "Busy", "resultCode": "7"}]
-
-
-@pytest.mark.parametrize("item,what", [
-    ({"defId": "1", "displayResult": None}, "displayResult that is not text"),
-    ({"defId": "1", "displayResult": ["x"]}, "displayResult that is not text"),
-    ({"defId": "1", "displayResult": "x", "resultCode": {"a": 1}}, "resultCode that is not text"),
-    ("just a string", "list item that is not an object"),
-])
-def test_malformed_items_are_refused(rsps, item, what):
-    Server(rsps, [item])
-    with pytest.raises(IsalesError, match=what):
-        client().list_results(12)
-
-
-def test_a_detail_of_another_result_is_refused(rsps):
-    rsps.add(responses.GET, BASE + "/rest/isales/v1/openapi/campaigns/12/5/queryObsResultDetail",
-             json={"returnCode": "0200000", "obResult": {"defId": "6", "displayResult": "x", "resultMapList": []}})
-    with pytest.raises(IsalesError, match="the detail of another result"):
-        client().get_result(12, "5")
-
-
-def test_a_hostile_def_id_from_a_create_is_refused(rsps):
-    rsps.add(responses.POST, BASE + "/rest/isales/v1/openapi/campaigns/12/createObResult",
-             json={"returnCode": "0200000", "defId": "../../x"})
-    with pytest.raises(IsalesError) as info:
-        client().create_result(12, "Busy", ["00601"])
-    assert info.value.kind == "parse" and info.value.ambiguous, "the create happened: its outcome must be reconciled"
-
-
-@pytest.mark.parametrize("def_id", ["../x", "1/2", "", "1 2"])
-def test_no_request_is_made_for_a_def_id_that_is_not_digits(rsps, def_id):
-    with pytest.raises(IsalesError):
-        client().delete_result(12, def_id)
-    assert not rsps.calls
-
-
-def test_a_def_id_is_one_path_segment():
-    assert client().api_path(12, "deleteObsResult", "1645244637").endswith("/12/1645244637/deleteObsResult")
-    assert client().api_path(12, "x", "a/b").endswith("/12/a%2Fb/x")
