@@ -6,7 +6,7 @@
 Validation, matching and planning are pure functions over the listing and the
 details that were read, so every decision is testable without HTTP; BulkRun
 does the reading (concurrently, through a ClientPool) and the writing (through
-ObResultManager.apply, so that an ambiguous write failure is reconciled by
+ObResultWriter.apply, so that an ambiguous write failure is reconciled by
 reading again, exactly as for a single result).
 
 Private module_utils: may change without notice.
@@ -26,7 +26,6 @@ from ansible_collections.huawei.isales.plugins.module_utils._ob_result import (
     CREATE,
     DELETE,
     UPDATE,
-    ObResultManager,
     ambiguous_match,
     compared,
     conflict_error,
@@ -42,6 +41,7 @@ from ansible_collections.huawei.isales.plugins.module_utils._ob_result import (
     validate_fields,
     with_result_code,
 )
+from ansible_collections.huawei.isales.plugins.module_utils._ob_result_writer import ObResultWriter
 
 MERGED = "merged"
 REPLACED = "replaced"
@@ -488,7 +488,7 @@ class BulkRun(object):
         return result
 
     def settle_races(self, done):
-        """The race rule of ObResultManager.settle_race for every result this task created, on one listing.
+        """The race rule of ObResultWriter.settle_race for every result this task created, on one listing.
 
         A created result that another run's copy (lower defId) wins over is replaced in the ops by
         the delete of this task's copy and by the survivor (left as it is, or updated to what the
@@ -502,7 +502,7 @@ class BulkRun(object):
         for op in done:
             survivor = None
             if op in created:
-                manager = ObResultManager(self.pool.client(), self.vdn_id)
+                manager = ObResultWriter(self.pool.client(), self.vdn_id)
                 survivor, after = manager.settle_race(dict(op.after), op.after, listing=listing)
             if survivor is None:
                 out.append(op)
@@ -520,8 +520,8 @@ class BulkRun(object):
         return write_phases(ops)
 
     def _apply(self, client, op, done):
-        """One write through ObResultManager.apply: an ambiguous failure is reconciled by reading again."""
-        manager = ObResultManager(client, self.vdn_id, check_mode=False)
+        """One write through ObResultWriter.apply: an ambiguous failure is reconciled by reading again."""
+        manager = ObResultWriter(client, self.vdn_id, check_mode=False)
         if op.action == DELETE:
             desired = dict(op.before, vdn_id=self.vdn_id)
             state = "absent"

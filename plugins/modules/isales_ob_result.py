@@ -203,7 +203,6 @@ ansible_facts:
       sample: {"defId": "1645244637", "returnCode": "0200000"}
 """
 
-from ansible_collections.huawei.isales.plugins.module_utils._api_obs_codes import check_obs_codes, list_obs_codes
 from ansible_collections.huawei.isales.plugins.module_utils._module import IsalesModule
 from ansible_collections.huawei.isales.plugins.module_utils._ob_result import (
     ObResultManager,
@@ -234,6 +233,11 @@ def run(module):
     params = module.params
     client = module.client()
     if params["validate_obs_codes"] and params["state"] == "present":
+        # Imported here: a task that does not ask for the catalogue check does not compile it.
+        from ansible_collections.huawei.isales.plugins.module_utils._api_obs_codes import (  # pylint: disable=import-outside-toplevel
+            check_obs_codes,
+            list_obs_codes,
+        )
         check_obs_codes(list_obs_codes(client, params["vdn_id"]), params["obs_codes"], params["vdn_id"])
     manager = ObResultManager(client, params["vdn_id"], check_mode=module.check_mode)
     outcome = manager.ensure(desired_from(params), params["state"])
