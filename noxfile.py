@@ -183,6 +183,17 @@ def benchmark(session):
     run_benchmark(session, smallest=False)
 
 
+@nox.session(name="benchmark-task", python=MAIN_PYTHON, default=False)
+def benchmark_task(session):
+    """What one no-change task of each module costs, compiling its imports included (a few minutes)."""
+    install_main_line(session, "tests/simulator/requirements.txt")
+    tmp = ns.tmp_dir(session)
+    with ns.collection_tree(session) as tree, ns.simulator(session, os.path.join(tmp, "simulator")) as env:
+        env["ANSIBLE_COLLECTIONS_PATH"] = ns.collections_root(tree)
+        session.run("python", "tests/benchmarks/task_cost.py", "--commit", ns.ROOT,
+                    "--log", os.path.join(tmp, "task-cost.log"), *session.posargs, env=env)
+
+
 @nox.session(python=MAIN_PYTHON)
 def demo(session):
     """The main job: docs/examples/demo.yml against the simulator, then no redundant write on the wire."""
