@@ -53,7 +53,15 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for the server to connect and to answer, for each request.
+      - Seconds one request may take as a whole - connecting, sending, and receiving the headers and the
+        complete answer. A server that trickles its answer is cut off at that deadline; an answer larger than
+        8 MiB is refused.
+      - "Worst case of a task: a read is tried at most O(retries) + 1 times, waiting between tries up to 8 s
+        (exponential backoff with jitter: 0.5, 1, 2, 4, 8 s) or the server's C(Retry-After) (at most 60 s); with
+        the defaults one read gives up after at most 4 x 30 + 3.5 s, about two minutes. A write is sent once;
+        an unknown outcome costs one such read of the server's state, and a write that may still be in
+        flight (a timeout, HTTP 504) two more, O(timeout) seconds apart. A task takes at most the sum over its
+        requests; SIGINT or SIGTERM stops it within O(timeout) seconds."
       - If not set, the value of the E(ISALES_TIMEOUT) environment variable is used.
     type: int
     default: 30

@@ -22,8 +22,11 @@ import collections
 import datetime
 import email.utils
 import json
+import queue
 import random
+import re
 import ssl
+import threading
 import time
 import traceback
 
@@ -39,10 +42,17 @@ except ImportError:  # pragma: no cover - exercised by the sanity import test
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 from ansible_collections.huawei.isales.plugins.module_utils import signer
+from ansible_collections.huawei.isales.plugins.module_utils._answers import (
+    MAX_ANSWER_BYTES,
+    BadAnswer,
+    decode,
+    parse,
+)
 from ansible_collections.huawei.isales.plugins.module_utils._errors import (
     BODY_EXCERPT,
     KIND_API,
     KIND_AUTH,
+    KIND_CANCELLED,
     KIND_CONFIG,
     KIND_CONNECTION,
     KIND_HTTP,
@@ -119,19 +129,50 @@ def host_header(url):
     return host
 
 
+# The userinfo of a URL ("user:password@"), wherever it stands in a text.
+_USERINFO = re.compile(r"(?<=//)[^/?#@\s]*@")
+
+
+def redact_url(text):
+    """text with the userinfo of any URL in it replaced by ***@ (a URL's password is a secret)."""
+    return _USERINFO.sub("***@", text or "")
+
+
+def url_password(url):
+    """The password of a URL's userinfo ("" when none): a no_log value of any module given it."""
+    try:
+        return urlsplit(url or "").password or ""
+    except ValueError:
+        return ""
+
+
 def check_url(url):
-    """Problems with a base URL, as a message naming the option, or None."""
+    """Problems with a base URL, as a message naming the option, or None. Credentials in it are
+    refused first, and never echoed."""
+    shown = redact_url(url)
+    if shown != (url or ""):
+        return "url must not carry credentials (user:password@); use access_key and secret_key"
     try:
         parts = urlsplit(url or "")
         parts.port  # pylint: disable=pointless-statement  # raises on a bad port
     except ValueError as exc:
-        return "url %r is not a valid URL: %s" % (url, exc)
+        return "url %r is not a valid URL: %s" % (shown, exc)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        return "url must be a base URL such as https://10.1.1.1:28443, got %r" % (url,)
+        return "url must be a base URL such as https://10.1.1.1:28443, got %r" % (shown,)
     if parts.query or parts.fragment:
-        return "url must not carry a query string or fragment, got %r" % (url,)
-    if parts.username or parts.password:
-        return "url must not carry credentials; use access_key and secret_key"
+        return "url must not carry a query string or fragment, got %r" % (shown,)
+    return None
+
+
+def access_key_problem(access_key):
+    """A message naming the option when access_key cannot go into an Authorization header, or None.
+
+    It stands between slashes in the header: printable ASCII, no whitespace, no "/"."""
+    key = access_key or ""
+    if not key.strip():
+        return "access_key must not be empty"
+    if any(not 33 <= ord(char) <= 126 or char == "/" for char in key):
+        return "access_key must be printable ASCII without spaces, line breaks or '/'"
     return None
 
 
@@ -192,13 +233,13 @@ def server_time(date_header):
         return None
     try:
         moment = email.utils.parsedate_to_datetime(str(date_header))
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return moment.astimezone(datetime.timezone.utc)
+        if moment is None:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=datetime.timezone.utc)
+        return moment.astimezone(datetime.timezone.utc)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None  # only a diagnostic: an unusable Date is ignored
 
 
 def suggested_dialect(names):
@@ -220,10 +261,10 @@ class IsalesClient(object):
 
     def __init__(self, url, access_key, secret_key, validate_certs=True, ca_path=None,
                  timeout=30, retries=3, session=None, clock=None, sleep=None,
-                 backoff=0.5, signed_headers=DEFAULT_SIGNED_HEADERS):
+                 backoff=0.5, signed_headers=DEFAULT_SIGNED_HEADERS, stop=None, log=None):
         if requests is None:
             raise IsalesError("the requests Python library is required", KIND_CONFIG)
-        problem = check_url(url)
+        problem = check_url(url) or access_key_problem(access_key)
         if problem:
             raise IsalesError(problem, KIND_CONFIG)
         parts = urlsplit(url)
@@ -239,10 +280,14 @@ class IsalesClient(object):
             raise IsalesError(problem, KIND_CONFIG)
         self.signed_headers = normalize_signed_headers(signed_headers)
         self.timeout = timeout
+        # Set (a threading.Event) when the task is stopped: no request starts after it.
+        self.stop = stop
+        # log(text): where every write is recorded as it happens (the module's syslog / journal).
+        self.log = log
         self.retries = max(0, int(retries))
         self.backoff = backoff
         # _sleep looked up at each call, so that tests can replace it after a client exists.
-        self.sleep = sleep if sleep is not None else (lambda seconds: _sleep(seconds))  # pylint: disable=unnecessary-lambda
+        self.sleep = sleep if sleep is not None else (lambda seconds: _sleep(seconds, stop))
         self.clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
         # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE replace verify=True,
         # so resolve True to requests' own bundle: the options, not the
@@ -262,9 +307,14 @@ class IsalesClient(object):
             # Authorization header. Proxies from the environment still apply.
             session.trust_env = False
             session.proxies.update(requests.utils.get_environ_proxies(self.base))
+        # The proxy this client's requests go through, as shown in messages (never its credentials).
+        proxy = session.proxies.get(parts.scheme) or session.proxies.get("all")
+        self.proxy = redact_url(proxy) if proxy else None
         self.session = session
         self.session.headers["User-Agent"] = USER_AGENT
         self.requests_made = 0
+        self._runner = None
+        self.writes = []
         self.last_return_code = None
         self.last_return_desc = None
         self.last_write = None
@@ -289,9 +339,14 @@ class IsalesClient(object):
     def _send_once(self, method, path, query=None, body=None, signed_headers=None):
         """One signed request. Returns the parsed JSON object; raises IsalesError.
 
-        signed_headers overrides the client's dialect for this request (a probe).
+        signed_headers overrides the client's dialect for this request (a probe). No text
+        of the failure carries the request's Authorization value or its signature, even when
+        the server or a library echoes it.
         """
         call = "%s %s" % (method, path)
+        if self.stop is not None and self.stop.is_set():
+            raise IsalesError("%s was not sent: the task is being stopped" % call, KIND_CANCELLED,
+                              call=call, sent=False)
         body_text = None
         if body is not None:
             body_text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
@@ -302,33 +357,58 @@ class IsalesClient(object):
         headers = {"Host": self.host, "Content-Type": CONTENT_TYPE, "Accept": "application/json"}
         # A signed header is sent with exactly the signed value (Content-Length: 0 included).
         headers.update((_SENT_NAMES[name], value) for name, value in signed.items())
-        headers["Authorization"] = signer.authorization(
+        authorization = signer.authorization(
             self.access_key, self._secret_key, method, path, query=query,
             headers=signed, body=body_text, timestamp=signed_at)
+        headers["Authorization"] = authorization
         url = self.base + path
         if query:
             url += "?" + encode_query(query)
         self.requests_made += 1
+        try:
+            payload = self._exchange(method, url, data, headers, call, names, signed_at)
+        except IsalesError as err:
+            err.reword(_scrub(err.msg, authorization))
+            err.return_desc = _scrub(err.return_desc, authorization)
+            err.reason = _scrub(err.reason, authorization)
+            raise
+        self.last_return_desc = _scrub(self.last_return_desc, authorization)
+        return payload
+
+    def _exchange(self, method, url, data, headers, call, names, signed_at):
+        """The request and its answer, parsed; IsalesError for every failure."""
         started = time.monotonic()
         try:
-            response = self.session.request(
-                method, url, data=data, headers=headers, timeout=self.timeout,
-                verify=self.verify, allow_redirects=False)
+            response, body = self._complete(method, url, data, headers)
+        except _Deadline:
+            raise IsalesError("no complete answer from %s within the timeout of %ss for %s%s"
+                              % (self.base, self.timeout, call, self._through()), KIND_TIMEOUT, call=call,
+                              reason="no complete answer within %ss" % self.timeout)
+        except _TooLarge:
+            raise IsalesError("the server's answer to %s is larger than %d MiB, which no answer of this API is; "
+                              "it was not read further" % (call, MAX_ANSWER_BYTES // (1024 * 1024)),
+                              KIND_PARSE, call=call, sent=True)
         except requests.exceptions.SSLError as exc:
             raise IsalesError(
                 "TLS verification of %s failed for %s: %s. If the server's certificate is "
                 "issued by a private CA, give that CA's bundle in ca_path (or ISALES_CA_PATH)."
                 % (self.base, call, _short(exc)), KIND_TLS, call=call, sent=False, reason=_short(exc))
+        except requests.exceptions.ProxyError as exc:
+            raise IsalesError("the proxy %s failed for %s (to %s): %s" % (self.proxy, call, self.base, _short(exc)),
+                              KIND_CONNECTION, call=call, sent=False, reason="proxy %s: %s" % (self.proxy, _short(exc)))
         except requests.exceptions.ConnectTimeout:
-            raise IsalesError("connecting to %s timed out after %ss for %s"
-                              % (self.base, self.timeout, call), KIND_TIMEOUT, call=call, sent=False,
-                              reason="connect timeout after %ss" % self.timeout)
+            raise IsalesError("connecting to %s timed out after %ss for %s%s"
+                              % (self.base, self.timeout, call, self._through()), KIND_TIMEOUT, call=call,
+                              sent=False, reason="connect timeout after %ss" % self.timeout)
         except requests.exceptions.Timeout:
-            raise IsalesError("no answer from %s within the timeout of %ss for %s"
-                              % (self.base, self.timeout, call), KIND_TIMEOUT, call=call,
+            raise IsalesError("no answer from %s within the timeout of %ss for %s%s"
+                              % (self.base, self.timeout, call, self._through()), KIND_TIMEOUT, call=call,
                               reason="no answer within %ss" % self.timeout)
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+            raise IsalesError("the server's answer to %s broke off or could not be decoded: %s" % (call, _short(exc)),
+                              KIND_PARSE, call=call, sent=True)
         except requests.exceptions.ConnectionError as exc:
-            raise IsalesError("connection to %s failed for %s: %s" % (self.base, call, _short(exc)),
+            raise IsalesError("connection to %s failed for %s%s: %s" % (self.base, call, self._through(), _short(exc)),
                               KIND_CONNECTION, call=call, reason=_short(exc))
         except requests.exceptions.RequestException as exc:
             raise IsalesError("request %s failed: %s" % (call, _short(exc)), KIND_CONNECTION, call=call)
@@ -341,7 +421,43 @@ class IsalesClient(object):
             local_time=self.clock() - datetime.timedelta(seconds=elapsed / 2),
             signed_headers=names,
         )
-        return self._parse(response, call, signed_at)
+        return self._parse(response, body, call, signed_at)
+
+    def _through(self):
+        return " (through the proxy %s)" % self.proxy if self.proxy else ""
+
+    def _complete(self, method, url, data, headers):
+        """(response, body bytes): the whole exchange - connecting, sending, the headers and the complete
+        body - within self.timeout seconds (_Deadline otherwise, even when a server trickles its answer),
+        and the body within MAX_ANSWER_BYTES after decompression (_TooLarge otherwise).
+
+        The exchange runs on the client's exchange thread while this one waits, so that the wait has one
+        deadline and stays interruptible; an exchange given up on is left to end on its own, and the next
+        one gets a new thread."""
+        if self._runner is None:
+            self._runner = _Runner()
+        runner = self._runner
+        try:
+            return runner.run(lambda: self._fetch(method, url, data, headers), self.timeout)
+        except _Deadline:
+            self._runner = None  # still busy with the abandoned exchange
+            raise
+
+    def _fetch(self, method, url, data, headers):
+        response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout,
+                                        verify=self.verify, allow_redirects=False, stream=True)
+        chunks = []
+        size = 0
+        try:
+            for chunk in response.iter_content(_CHUNK):
+                size += len(chunk)
+                if size > MAX_ANSWER_BYTES:
+                    raise _TooLarge()
+                chunks.append(chunk)
+        except BaseException:
+            response.close()  # the connection is not given back half read
+            raise
+        return response, b"".join(chunks)
 
     def clock_skew(self):
         """Seconds the server's clock (Date of the last answer) is ahead of this host's, or None."""
@@ -371,37 +487,31 @@ class IsalesClient(object):
             err.clock_skew_seconds = skew
         return err
 
-    def _parse(self, response, call, signed_at):
+    def _parse(self, response, body, call, signed_at):
+        """The answer's JSON object, once its status, body and returnCode say the call succeeded."""
         status = response.status_code
-        text = response.text or ""
+        content_type = response.headers.get("Content-Type")
+        payload = problem = None
         try:
-            payload = json.loads(text) if text.strip() else None
+            text = decode(body, content_type)
+            payload = parse(text) if text.strip() else None
+        except BadAnswer as exc:
+            problem = str(exc)
+            text = body.decode("utf-8", "replace")  # to quote it, never to use it
         except ValueError:
-            payload = None
+            pass  # not JSON: said below, with the text
         if not isinstance(payload, dict):
             payload = None
-        code = desc = None
-        if payload is not None:
-            code = payload.get("returnCode", payload.get("resultCode"))
-            desc = payload.get("returnDesc", payload.get("resultDesc"))
-            code = None if code is None else str(code)
+        code, desc = _return_of(payload)
         if status == 401:
-            raise self._rejected_signature(call, status, code, desc, signed_at)
+            raise self._rejected_signature(call, status, code if code is not _BAD else None, desc, signed_at)
         if status < 200 or status >= 300:
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            msg = "HTTP %d from the server for %s" % (status, call)
-            if desc:
-                msg += ": %s" % desc
-            elif text.strip():
-                msg += "; the answer began: %s" % excerpt(text)
-            err = IsalesError(msg, KIND_HTTP, call=call, status=status, return_code=code,
-                              return_desc=desc, sent=True)
-            err.retry_after = retry_after
-            raise err
-        if payload is None:
+            raise self._http_error(response, call, text, code if code is not _BAD else None, desc)
+        if problem is not None or payload is None or code is _BAD:
             raise IsalesError(
-                "the server's answer to %s is not a JSON object (HTTP %d, %s): %s"
-                % (call, status, response.headers.get("Content-Type", "no content type"),
+                "the server's answer to %s cannot be used (HTTP %d, %s): %s: %s"
+                % (call, status, content_type or "no content type",
+                   problem or ("a returnCode that is not text" if code is _BAD else "not a JSON object"),
                    excerpt(text) if text.strip() else "<empty body>"),
                 KIND_PARSE, call=call, status=status, sent=True)
         self.last_return_code = code
@@ -420,6 +530,22 @@ class IsalesClient(object):
                 KIND_API, call=call, status=status, return_code=code, return_desc=desc, sent=True)
         return payload
 
+    def _http_error(self, response, call, text, code, desc):
+        """The IsalesError of an answer whose HTTP status is not 2xx (a redirect names where it points)."""
+        status = response.status_code
+        msg = "HTTP %d from the server for %s%s" % (status, call, self._through())
+        if 300 <= status < 400:
+            location = response.headers.get("Location")
+            msg += (": it redirects to %s, and the collection does not follow redirects (check url and its path)"
+                    % (excerpt(redact_url(location)) if location else "nowhere (no Location header)"))
+        elif desc:
+            msg += ": %s" % desc
+        elif text.strip():
+            msg += "; the answer began: %s" % excerpt(text)
+        err = IsalesError(msg, KIND_HTTP, call=call, status=status, return_code=code, return_desc=desc, sent=True)
+        err.retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        return err
+
     def read(self, method, path, query=None, signed_headers=None):
         """A read, retried up to self.retries times on transient failures and on broken answers
         (truncated, not JSON, no returnCode): a read is safe to repeat."""
@@ -437,10 +563,28 @@ class IsalesClient(object):
                 self.sleep(retry_delay(attempt, err.retry_after, base=self.backoff))
 
     def write(self, method, path, body=None):
-        """A write, sent exactly once: the caller decides what an ambiguous failure means."""
-        payload = self._send_once(method, path, body=body)
+        """A write, sent exactly once: the caller decides what an ambiguous failure means.
+
+        Every write is recorded in self.writes ({call, outcome: done / refused / not sent / unknown,
+        returnCode}) and, as it happens, in the log: a run stopped from outside leaves a record."""
+        record = {"call": "%s %s" % (method, path), "outcome": "unknown", "returnCode": None}
+        self.writes.append(record)
+        self._log_write("sending %s %s" % (record["call"], json.dumps(body, ensure_ascii=False) if body else ""))
+        try:
+            payload = self._send_once(method, path, body=body)
+        except IsalesError as err:
+            record["returnCode"] = err.return_code
+            record["outcome"] = "not sent" if err.sent is False else ("unknown" if err.ambiguous else "refused")
+            self._log_write("%s %s: %s" % (record["outcome"], record["call"], err.msg))
+            raise
+        record.update(outcome="done", returnCode=self.last_return_code)
+        self._log_write("done %s: returnCode %s" % (record["call"], self.last_return_code))
         self.last_write = (self.last_return_code, self.last_return_desc)
         return payload
+
+    def _log_write(self, text):
+        if self.log is not None:
+            self.log("huawei.isales write: %s" % text)
 
     @property
     def reported_return(self):
@@ -462,9 +606,86 @@ class IsalesClient(object):
         return payload, "%s %s" % (call.method, path)
 
 
-def _sleep(seconds):
-    """Every wait of the clients (backoff, settling): one seam for tests."""
-    time.sleep(seconds)
+# How much of an answer's body is read at a time.
+_CHUNK = 64 * 1024
+# A returnCode that is neither text nor an integer.
+_BAD = object()
+
+
+class _Deadline(Exception):
+    """The exchange did not complete within the timeout."""
+
+
+class _Runner(object):
+    """A thread that runs one client's exchanges, one at a time, for callers that wait with a deadline."""
+
+    def __init__(self):
+        self._jobs = queue.Queue()
+        worker = threading.Thread(target=self._work, name="isales-exchange")
+        worker.daemon = True  # an exchange given up on must not keep the module's process alive
+        worker.start()
+
+    def _work(self):
+        while True:
+            job, box, done = self._jobs.get()
+            try:
+                box["answer"] = job()
+            except BaseException as exc:  # pylint: disable=broad-except  # handed to the waiting thread
+                box["error"] = exc
+            done.set()
+
+    def run(self, job, timeout):
+        """job()'s result (or its exception), or _Deadline when it has not ended within timeout seconds."""
+        box = {}
+        done = threading.Event()
+        self._jobs.put((job, box, done))
+        if not done.wait(timeout):
+            raise _Deadline()
+        if "error" in box:
+            raise box["error"]
+        return box["answer"]
+
+
+class _TooLarge(Exception):
+    """The answer's body is larger than MAX_ANSWER_BYTES."""
+
+
+def _return_of(payload):
+    """(returnCode as text, None or _BAD; returnDesc cut to BODY_EXCERPT characters, or None) of an answer.
+
+    Either may come as resultCode / resultDesc. A returnDesc that is not text is left out: it is
+    only ever shown."""
+    if payload is None:
+        return None, None
+    code = payload.get("returnCode", payload.get("resultCode"))
+    desc = payload.get("returnDesc", payload.get("resultDesc"))
+    if isinstance(code, bool) or not isinstance(code, (str, int, type(None))):
+        code = _BAD
+    elif code is not None:
+        code = str(code)
+    if not isinstance(desc, str):
+        desc = None
+    elif len(desc) > BODY_EXCERPT:
+        desc = desc[:BODY_EXCERPT] + "..."
+    return code, desc
+
+
+def _scrub(text, authorization):
+    """text without any copy of a request's Authorization value, or of its signature alone: a server or a
+    library that echoes them must not make them part of a task's output."""
+    if not isinstance(text, str):
+        return text
+    for secret in (authorization, authorization.rsplit("/", 1)[-1]):
+        text = text.replace(secret, "<redacted>")
+    return text
+
+
+def _sleep(seconds, stop=None):
+    """Every wait of the clients (backoff, settling): one seam for tests. A stop event ends it early."""
+    if stop is None:
+        time.sleep(seconds)
+    else:
+        stop.wait(seconds)
 
 
 def _innermost(exc):

@@ -19,7 +19,9 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.huawei.isales.plugins.module_utils._client import (
     DEFAULT_SIGNED_HEADERS,
+    access_key_problem,
     check_url,
+    redact_url,
     signed_headers_problem,
 )
 
@@ -62,6 +64,30 @@ def argument_spec(module_options=None, workers=False):
     return spec
 
 
+def raw_type_problems(spec, params, prefix=""):
+    """Problems with the arguments as they were passed, before ansible-core converts them, each naming its
+    option: a boolean for an integer option (true would pass as 1), an element of a list of strings that
+    is not a string (YAML reads an unquoted 007 as the number 7, which would be sent as "7")."""
+    problems = []
+    for name, option in spec.items():
+        value = (params or {}).get(name)
+        label = prefix + name
+        if option.get("type") == "int" and isinstance(value, bool):
+            problems.append("%s must be an integer, not a boolean (got %s)" % (label, str(value).lower()))
+        elif option.get("type") == "list" and isinstance(value, list):
+            if option.get("elements") == "str":
+                bad = ["%s[%d] is %r" % (label, index, item) for index, item in enumerate(value)
+                       if not isinstance(item, str)]
+                if bad:
+                    problems.append("%s must hold strings: %s (quote codes such as '007': YAML reads an unquoted "
+                                    "007 as the number 7)" % (label, ", ".join(bad)))
+            elif option.get("elements") == "dict" and option.get("options"):
+                for index, item in enumerate(value):
+                    if isinstance(item, dict):
+                        problems.extend(raw_type_problems(option["options"], item, "%s[%d]." % (label, index)))
+    return problems
+
+
 def validate_vdn(vdn_id):
     """Problems with a vdn_id, as a list of messages."""
     if vdn_id is None or not VDN_MIN <= vdn_id <= VDN_MAX:
@@ -82,11 +108,9 @@ def workers_problems(params, names=("max_workers",)):
 def connection_problems(params):
     """Messages, each naming its option, for bad connection settings."""
     problems = []
-    url_problem = check_url(params.get("url"))
-    if url_problem:
-        problems.append(url_problem)
-    if not (params.get("access_key") or "").strip():
-        problems.append("access_key must not be empty")
+    for problem in (check_url(params.get("url")), access_key_problem(params.get("access_key"))):
+        if problem:
+            problems.append(problem)
     if not params.get("secret_key"):
         problems.append("secret_key must not be empty")
     timeout = params.get("timeout")
@@ -115,7 +139,7 @@ def transport_warnings(params):
     if (params.get("url") or "").lower().startswith("http://"):
         warnings.append("url %s is plain HTTP: every request, its signature included, travels unencrypted, and "
                         "auth-v2 has no nonce, so anyone who sees a signed request (a create, a delete) can replay "
-                        "it for 15 minutes. Use https." % params["url"])
+                        "it for 15 minutes. Use https." % redact_url(params["url"]))
     elif not params.get("validate_certs", True):
         warnings.append("validate_certs is false: the server's identity is not checked, so a machine in the "
                         "middle can read the signed requests and, since auth-v2 has no nonce, replay them (a "

@@ -59,6 +59,7 @@ KIND_TIMEOUT = "timeout"
 KIND_TLS = "tls"
 KIND_PARSE = "parse"        # an answer that is not the JSON we expect
 KIND_CONFIG = "config"      # bad connection settings, found before any request
+KIND_CANCELLED = "cancelled"  # not sent: the task is being stopped (SIGINT, SIGTERM)
 
 # Longest part of a server's text quoted in an error.
 BODY_EXCERPT = 300
@@ -119,6 +120,8 @@ class IsalesError(_Failure):
         self.clock_skew_seconds = None
         # Seconds the server asked us to wait (Retry-After of a 429 or 5xx), or None.
         self.retry_after = None
+        # The writes whose outcome this failure leaves unknown: [{action, display_result, defId}].
+        self.outcome_unknown = []
 
     @property
     def meaning(self):
@@ -150,7 +153,8 @@ class IsalesError(_Failure):
         for key, value in (("call", self.call), ("status", self.status),
                            ("returnCode", self.return_code), ("returnDesc", self.return_desc),
                            ("meaning", self.meaning), ("attempts", self.attempts),
-                           ("server_time", self.server_time), ("clock_skew_seconds", self.clock_skew_seconds)):
+                           ("server_time", self.server_time), ("clock_skew_seconds", self.clock_skew_seconds),
+                           ("outcome_unknown", self.outcome_unknown or None)):
             if value is not None:
                 result[key] = value
         return result

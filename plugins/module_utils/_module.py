@@ -18,21 +18,30 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
+import signal
+import sys
+import threading
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.huawei.isales.plugins.module_utils._client import REQUESTS_IMPORT_ERROR, IsalesClient
+from ansible_collections.huawei.isales.plugins.module_utils._client import (
+    REQUESTS_IMPORT_ERROR,
+    IsalesClient,
+    url_password,
+)
 from ansible_collections.huawei.isales.plugins.module_utils._common import (
     argument_spec,
     client_settings,
     connection_problems,
+    raw_type_problems,
     transport_warnings,
     validate_vdn,
     workers_problems,
 )
-from ansible_collections.huawei.isales.plugins.module_utils._errors import IsalesError, ResourceError
+from ansible_collections.huawei.isales.plugins.module_utils._errors import KIND_CANCELLED, IsalesError, ResourceError
 
 
 class IsalesModule(AnsibleModule):
@@ -47,13 +56,27 @@ class IsalesModule(AnsibleModule):
 
     def __init__(self, options=None, validate=None, workers=False, **kwargs):
         kwargs.setdefault("supports_check_mode", True)
+        self._raw_problems = []
         super(IsalesModule, self).__init__(argument_spec=argument_spec(options, workers=workers), **kwargs)
         self._validate = validate
         self._workers = workers
         self._clients = []
         self._pool = None
+        # Set on SIGINT / SIGTERM: no request starts after it (every client checks it).
+        self.stop = threading.Event()
+        self._stopped_by = None
+
+    def _load_params(self):
+        # The arguments as they were passed, before ansible-core converts them: YAML reads an unquoted 007 as
+        # the number 7, which an option of strings would receive as "7", and a boolean passes as an integer.
+        super(IsalesModule, self)._load_params()
+        self._raw_problems = raw_type_problems(self.argument_spec, self.params)
 
     def _log_invocation(self):
+        # The password of a url's userinfo is a secret like a no_log option (run() refuses such a url).
+        password = url_password(self.params.get("url"))
+        if password:
+            self.no_log_values.add(password)
         # A NUL character cannot be logged to syslog (ansible-core 2.20 and later then fail the module with
         # "Failed to log to syslog", naming no option); run() refuses such a value anyway, naming its option.
         if not options_with_nul(self.params):
@@ -62,7 +85,10 @@ class IsalesModule(AnsibleModule):
     def problems(self):
         """Every problem with the options, each naming its option."""
         problems = ["%s must not contain a NUL character" % name for name in options_with_nul(self.params)]
-        problems.extend(connection_problems(self.params) + validate_vdn(self.params["vdn_id"]))
+        problems.extend(self._raw_problems)
+        problems.extend(connection_problems(self.params))
+        if not any(problem.startswith("vdn_id ") for problem in self._raw_problems):
+            problems.extend(validate_vdn(self.params["vdn_id"]))
         if self._workers:
             problems.extend(workers_problems(self.params))
         if self._validate is not None:
@@ -71,7 +97,9 @@ class IsalesModule(AnsibleModule):
 
     def client(self, **overrides):
         """A new client on the module's connection options (overrides: e.g. retries, signed_headers)."""
-        client = IsalesClient(**client_settings(self.params, **overrides))
+        settings = dict(stop=self.stop, log=self._log_write)
+        settings.update(overrides)
+        client = IsalesClient(**client_settings(self.params, **settings))
         self._clients.append(client)
         return client
 
@@ -82,7 +110,7 @@ class IsalesModule(AnsibleModule):
             from ansible_collections.huawei.isales.plugins.module_utils._workers import (  # pylint: disable=import-outside-toplevel
                 ClientPool,
             )
-            self._pool = ClientPool(self.client, self.params["max_workers"])
+            self._pool = ClientPool(self.client, self.params["max_workers"], cancel=self.stop)
         return self._pool
 
     @property
@@ -108,14 +136,18 @@ class IsalesModule(AnsibleModule):
         for warning in transport_warnings(self.params):
             self.warn(warning)
         failure = None
+        previous = self._trap_signals()
         try:
             result = work(self)
         except (IsalesError, ResourceError) as err:
             failure = self._failure(err, err.to_result())
         except Exception as err:  # pylint: disable=broad-except  # a bug: said in one line, never a traceback
-            failure = self._failure(err, dict(msg=unexpected(err), error_kind="internal"))
+            failure = self._failure(err, dict(msg=unexpected(err, self.writes()), error_kind="internal"))
         finally:
             self.close()
+            self._restore_signals(previous)
+        if failure is None and self._stopped_by:
+            self.warn("%s came after the task's last request: the task had done all its work" % self._stopped_by)
         if failure is not None:
             self.fail_json(**failure)
         result.setdefault("changed", False)
@@ -123,22 +155,79 @@ class IsalesModule(AnsibleModule):
         self.exit_json(**result)
 
     def _failure(self, err, details):
-        """fail_json's arguments: what the task did before the failure (err.partial), then the failure."""
+        """fail_json's arguments: what the task did before the failure (err.partial), then the failure,
+        and every write the task sent with its outcome; changed when one of them was made."""
         failure = dict(changed=False)
         failure.update(getattr(err, "partial", None) or {})  # an unforeseen error has none
         failure.update(details)
+        writes = self.writes()
+        if writes:
+            failure["writes"] = writes
+            failure["changed"] = failure["changed"] or any(write["outcome"] == "done" for write in writes)
+        if self._stopped_by:
+            failure["msg"] = "stopped by %s before the task finished; no request was started after it. %s" % (
+                self._stopped_by, failure["msg"])
+            failure["error_kind"] = KIND_CANCELLED
         failure["api_requests"] = self.requests_made
         return failure
 
+    def writes(self):
+        """Every write the task's clients sent, in order: {call, outcome, returnCode}."""
+        return [write for client in list(self._clients) for write in client.writes]
 
-def unexpected(err):
-    """The message of a failure the collection did not foresee (a bug): what and where, in one line."""
+    def _log_write(self, text):
+        """Record a write in the module's log (syslog / journal), as it happens."""
+        self.log(text)
+
+    # -- stopping -----------------------------------------------------------------
+
+    def _trap_signals(self):
+        """On the first SIGINT / SIGTERM, stop starting requests (and end the task with what it did); on a
+        second one, leave at once. Returns the handlers to restore."""
+        previous = {}
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            try:
+                previous[signum] = signal.signal(signum, self._on_signal)
+            except ValueError:  # not the main thread (a test harness): nothing to trap
+                pass
+        return previous
+
+    @staticmethod
+    def _restore_signals(previous):
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+    def _on_signal(self, signum, _frame):
+        name = signal.Signals(signum).name
+        if self.stop.is_set():
+            self.log("huawei.isales: stopped at once by a second signal (%s)" % name)
+            sys.stdout.write(json.dumps(dict(
+                failed=True, changed=bool(any(write["outcome"] == "done" for write in self.writes())),
+                error_kind=KIND_CANCELLED, writes=self.writes(),
+                msg="stopped at once by a second signal (%s): requests in flight were abandoned, and their "
+                    "outcome is unknown; the module's log (syslog / journal) records every write. Run the task "
+                    "again: it converges." % name)) + "\n")
+            sys.stdout.flush()
+            os._exit(1)  # pylint: disable=protected-access
+        self._stopped_by = name
+        self.log("huawei.isales: %s received; no request is started after it" % name)
+        self.stop.set()
+
+
+def unexpected(err, writes=()):
+    """The message of a failure the collection did not foresee (a bug): what and where, in one line, and
+    what the task had written before it (returned in writes)."""
     where = ""
     frames = traceback.extract_tb(err.__traceback__)
     if frames:
         where = " at %s:%d" % (os.path.basename(frames[-1].filename), frames[-1].lineno)
-    return ("internal error in the huawei.isales collection (%s%s: %s); nothing more was written after it. Please "
-            "report it with the task's options (no secrets are shown here)." % (type(err).__name__, where, err))
+    if writes:
+        before = ("the task had sent %d write(s) before it (returned in writes, with their outcome); nothing was "
+                  "written after it" % len(writes))
+    else:
+        before = "the task had written nothing"
+    return ("internal error in the huawei.isales collection (%s%s: %s); %s. Please report it with the task's "
+            "options (no secrets are shown here)." % (type(err).__name__, where, err, before))
 
 
 def options_with_nul(params, prefix=""):

@@ -59,8 +59,13 @@ def normalize_codes(codes):
     return sorted(set(codes or []))
 
 
+# Unicode categories that break a line or control a terminal: controls, and the line and paragraph
+# separators (U+2028, U+2029) that some tools show as line breaks.
+_BREAKING = frozenset(("Cc", "Zl", "Zp"))
+
+
 def _control_characters(text):
-    return sorted(set("U+%04X" % ord(char) for char in text if unicodedata.category(char) == "Cc"))
+    return sorted(set("U+%04X" % ord(char) for char in text if unicodedata.category(char) in _BREAKING))
 
 
 def validate_fields(entry, require_display=True, require_codes=False, codes_needed_when="state=present",

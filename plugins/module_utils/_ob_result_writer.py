@@ -185,13 +185,13 @@ class ObResultWriter(ObResultManager):
 
     def _outcome_unknown(self, desired, err):
         waited = self.client.timeout * SETTLE_READS
-        return IsalesError(
+        return _unknown(CREATE, desired, IsalesError(
             "outcome unknown - the create may still land; run again. The create of the external result %r on VDN "
             "%s got no answer in time (%s), and reading the VDN's results %d times over %d s more did not show it. "
             "It was not sent again, so that it cannot land twice. Run the task again once the server answers: it "
             "converges (a copy that lands later is removed, the lowest defId staying)."
             % (desired["display_result"], self.vdn_id, err.msg, SETTLE_READS + 1, waited),
-            err.kind, call=err.call, status=err.status, return_code=err.return_code, return_desc=err.return_desc)
+            err.kind, call=err.call, status=err.status, return_code=err.return_code, return_desc=err.return_desc))
 
     def _try_write(self, action, def_id, desired):
         """The state a write leaves, or the IsalesError of a write to reconcile by reading again."""
@@ -215,10 +215,17 @@ class ObResultWriter(ObResultManager):
         try:
             return reread() if reread else self.read(desired)
         except IsalesError as reread_err:
-            raise IsalesError(
+            raise _unknown(action, desired, IsalesError(
                 "the %s of the external result %r on VDN %s may or may not have happened (%s), and reading the "
                 "server's state again failed too (%s). Nothing was written twice; run the task again once the "
                 "server answers: it converges." % (action, desired["display_result"], self.vdn_id, err.msg,
                                                    reread_err.msg),
                 reread_err.kind, call=reread_err.call, status=reread_err.status,
-                return_code=reread_err.return_code, return_desc=reread_err.return_desc)
+                return_code=reread_err.return_code, return_desc=reread_err.return_desc))
+
+
+def _unknown(action, desired, err):
+    """err, noting the write it leaves of unknown outcome."""
+    err.outcome_unknown = [dict(action=action, display_result=desired.get("display_result"),
+                                defId=desired.get("defId"))]
+    return err

@@ -390,6 +390,8 @@ class BulkRun(object):
         self._lock = threading.Lock()
         # Deletes of this task's own creates that lost a race, once made.
         self.settled = []
+        # The writes whose outcome a failure left unknown, from every worker.
+        self.unknown = []
 
     def catalogue(self):
         return list_obs_codes(self.pool.client(), self.vdn_id, self.pool)
@@ -480,6 +482,8 @@ class BulkRun(object):
                        "converges." % (err.msg.rstrip("."), len(made["created"]), len(made["updated"]),
                                        len(made["deleted"])))
             err.partial = dict(made, changed=written > 0)
+            if self.unknown:
+                err.outcome_unknown = list(self.unknown)
             raise
         result = report(done, unchanged)
         result["changed"] = any(op.action for op in done)
@@ -541,7 +545,12 @@ class BulkRun(object):
                 return manager.read(desired, copies)
             return manager.reread_by_def_id(op.def_id)
 
-        outcome = manager.apply(desired, op.before, replan, reread=reread)
+        try:
+            outcome = manager.apply(desired, op.before, replan, reread=reread)
+        except IsalesError as err:
+            with self._lock:
+                self.unknown.extend(err.outcome_unknown)
+            raise
         after = with_result_code(outcome["after"], op.before)
         def_id = (after or {}).get("defId") or op.def_id
         with self._lock:

@@ -18,16 +18,19 @@ __metaclass__ = type
 import threading
 
 from ansible_collections.huawei.isales.plugins.module_utils._common import MAX_WORKERS
+from ansible_collections.huawei.isales.plugins.module_utils._errors import KIND_CANCELLED, IsalesError
 
 
 class ClientPool(object):
     """Up to `size` worker threads, each with its own client made by `factory()`.
 
-    `main` is the calling thread's client (made by the factory when not given).
+    `main` is the calling thread's client (made by the factory when not given). `cancel`
+    (a threading.Event): once set, no queued call starts.
     """
 
-    def __init__(self, factory, size, main=None):
+    def __init__(self, factory, size, main=None, cancel=None):
         self.factory = factory
+        self.cancel = cancel
         self.size = max(1, min(MAX_WORKERS, int(size)))
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -73,9 +76,10 @@ class ClientPool(object):
     def map(self, func, items, size=None):
         """[func(client, item) for item in items], at most `size` (default: the pool's) at a time.
 
-        Each call gets its thread's client. After the first failure no further
-        call starts; the calls already running end, then the failure of the
-        earliest item that failed is raised.
+        Each call gets its thread's client. After the first failure, or once the pool is
+        cancelled, no further call starts (the queued ones are dropped, not run); the calls
+        already running end, then the failure of the earliest item that failed is raised
+        (IsalesError of kind cancelled when calls were dropped without one).
         """
         items = list(items)
         size = self.size if size is None else max(1, min(self.size, int(size)))
@@ -88,7 +92,7 @@ class ClientPool(object):
 
         def task(item):
             with gate:
-                if stop.is_set():
+                if stop.is_set() or (self.cancel is not None and self.cancel.is_set()):
                     return skipped
                 try:
                     return func(self.client(), item)
@@ -107,4 +111,8 @@ class ClientPool(object):
                     error = exc
         if error is not None:
             raise error
+        if any(result is skipped for result in results):
+            raise IsalesError("%d of %d calls were not started: the task is being stopped"
+                              % (sum(1 for result in results if result is skipped), len(items)),
+                              KIND_CANCELLED, sent=False)
         return results

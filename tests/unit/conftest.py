@@ -17,7 +17,7 @@ from ansible_collections.huawei.isales.tests.unit.plugins.modules.isales_fake im
 class Sleeps(list):
     """The seconds a client asked to sleep, in order; it never sleeps."""
 
-    def __call__(self, seconds):
+    def __call__(self, seconds, stop=None):
         self.append(seconds)
 
 
@@ -50,7 +50,8 @@ def api():
 
 
 @pytest.fixture
-def fake():
-    """An in-memory CC-iSales API (isales_fake.FakeIsales) behind the requests seam."""
+def fake(request):
+    """The CC-iSales simulator in-process (isales_fake.FakeIsales) behind the requests seam; it checks the
+    signatures when the test module has a SECRET (the secret_key its requests are signed with)."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield FakeIsales(rsps)
+        yield FakeIsales(rsps, secret_key=getattr(request.module, "SECRET", None))
