@@ -14,11 +14,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import re
 
 import pytest
 import yaml
 
 from jinja2 import StrictUndefined
+from jinja2.exceptions import UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ansible.module_utils.basic import env_fallback
@@ -29,6 +31,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir, os.par
 AWX = os.path.join(ROOT, "docs", "awx")
 NAME = "CC-iSales AK/SK"
 CA_FILE = "/runner/env/tmpXYZ"
+# The keys AWX accepts in an injector's "file": "template", or "template.<name>" (the schema of its injectors).
+FILE_KEY = re.compile(r"^template(\.[a-zA-Z_]+[a-zA-Z0-9_]*)?$")
 
 # Which credential input feeds which connection option, and how.
 INPUT_FOR_OPTION = {"url": "url", "access_key": "access_key", "secret_key": "secret_key", "ca_path": "ca_cert",
@@ -68,12 +72,42 @@ def fallback_vars():
     return names
 
 
-def render(template, **inputs):
-    """An injector template rendered the way the controller does, for these input values."""
+class _Reserved(object):
+    """A name of AWX's reserved "tower" namespace that cannot be rendered itself."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __str__(self):
+        raise UndefinedError(self.message)
+
+
+def tower_namespace(files):
+    """The "tower" namespace as AWX builds it for these file injectors.
+
+    A single unnamed "template" is written to a file whose path is tower.filename; named files
+    "template.<name>" (the form for more than one file) are tower.filename.<name>, and then
+    tower.filename itself is an error, as is tower.filename.<name> with the unnamed form.
+    """
+    tower = _Reserved("cannot reference the reserved tower namespace")
+    if "template" in files:
+        tower.filename = CA_FILE
+    else:
+        tower.filename = _Reserved("tower.filename needs an unnamed file injector (template)")
+        for key in files:
+            name = key.split(".", 1)[1]
+            setattr(tower.filename, name, CA_FILE if name == "ca_cert" else "/runner/env/tmp_" + name)
+    return tower
+
+
+def render(template, files=None, **inputs):
+    """An injector template rendered the way the controller does, for these input values (and these
+    file injectors; by default those of credential_type_injectors.yml)."""
     values = dict((field_id, "") for field_id in FIELDS)
     values.update(inputs)
     env = ImmutableSandboxedEnvironment(undefined=StrictUndefined)
-    return env.from_string(template).render(tower={"filename": {"ca_cert": CA_FILE}}, **values)
+    tower = tower_namespace(INJECTORS.get("file", {}) if files is None else files)
+    return env.from_string(template).render(tower=tower, **values)
 
 
 def playbook_task():
@@ -140,6 +174,46 @@ def test_ca_bundle_is_a_file_whose_path_is_injected():
     assert render(INJECTORS["env"][ca_var], ca_cert=pem) == CA_FILE
     # No CA bundle: an empty ISALES_CA_PATH, which the modules treat as "not set".
     assert render(INJECTORS["env"][ca_var], ca_cert="") == ""
+
+
+def test_file_injectors_use_a_form_awx_accepts():
+    keys = sorted(INJECTORS["file"])
+    for key in keys:
+        assert FILE_KEY.match(key), "AWX refuses the file injector %r" % key
+    if "template" in keys:
+        assert keys == ["template"], "an unnamed template cannot go with other files: name each template.<name>"
+
+
+def test_env_injectors_reference_the_files_by_their_form():
+    """With named files, only tower.filename.<name> renders (tower.filename alone fails, as in AWX)."""
+    pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+    for var, template in INJECTORS["env"].items():
+        if "tower" in template:
+            assert render(template, ca_cert=pem) == CA_FILE, var
+    named = {"template.ca_cert": "{{ ca_cert }}"}
+    with pytest.raises(UndefinedError):
+        render("{{ tower.filename }}", files=named)
+    with pytest.raises(UndefinedError):
+        render("{{ tower.filename.ca_cert }}", files={"template": "{{ ca_cert }}"})
+    with pytest.raises(UndefinedError):
+        render("{{ tower.filename.other }}", files=named)
+    assert render("{{ tower.filename.ca_cert }}", files=named) == CA_FILE
+    assert render("{{ tower.filename }}", files={"template": "{{ ca_cert }}"}) == CA_FILE
+
+
+@pytest.mark.parametrize("doc", ["README.md", os.path.join("docs", "docsite", "rst", "awx.rst")])
+def test_docs_name_the_file_injector_as_the_credential_type_does(doc):
+    with open(os.path.join(ROOT, doc)) as handle:
+        text = handle.read()
+    for key in INJECTORS["file"]:
+        name = key.split(".", 1)[1]
+        assert key in text, "%s does not name the file injector %s" % (doc, key)
+        assert "{{ tower.filename.%s }}" % name in text, "%s does not reference the file %s" % (doc, key)
+    if doc == "README.md":
+        ca_var = env_var("ca_path")
+        rows = [line for line in text.splitlines() if line.startswith("| `%s`" % ca_var)]
+        assert len(rows) == 1, "README.md has no (or two) table rows for %s" % ca_var
+        assert "{{ tower.filename.ca_cert }}" in rows[0], rows[0]
 
 
 def test_templates_only_use_known_inputs():
