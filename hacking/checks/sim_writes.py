@@ -23,7 +23,7 @@ import ssl
 import sys
 import urllib.request
 
-WRITE_CALLS = ("create", "update", "delete")
+WRITE_CALLS = ("ob_result.create", "ob_result.update", "ob_result.delete")
 SUCCESS = "0200000"
 
 
@@ -59,12 +59,12 @@ def find_redundant(records):
         # An update names its result in the body, not in the path.
         vdn, def_id = record.get("vdn_id"), record.get("def_id") or body.get("defId")
         verdict = None
-        if record["call"] == "create":
+        if record["call"] == "ob_result.create":
             code = body.get("resultCode")
             if code and (vdn, code) in {known[:2] for known in existing.values()}:
                 verdict = "created result code %s again" % code
             existing[def_id] = (vdn, code, _content(body))
-        elif record["call"] == "update":
+        elif record["call"] == "ob_result.update":
             # A result created before the log began is unknown, not redundant.
             known = existing.get(def_id)
             if known is not None:

@@ -53,7 +53,7 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PAGE = 50
-WRITE_CALLS = ("create", "update", "delete")
+WRITE_CALLS = ("ob_result.create", "ob_result.update", "ob_result.delete")
 BULK_VDN = 9100
 SEEDED_VDN = 9200
 OVERHEAD_VDN = 9300
@@ -251,11 +251,11 @@ def measure_overhead(runner, admin, iterations, rounds):
             cpu[name].append(runner.last_cpu)
             counts = count_calls(admin.new_requests())
             if name == "module":
-                expect(counts, "list", iterations, "overhead: one listing per task")
-                expect(counts, "detail", iterations, "overhead: one detail per task")
+                expect(counts, "ob_result.list", iterations, "overhead: one listing per task")
+                expect(counts, "ob_result.detail", iterations, "overhead: one detail per task")
                 expect(counts, "writes", 0, "overhead: no write")
             else:
-                expect(counts, "list", iterations, "overhead: uri sends the list read, signed")
+                expect(counts, "ob_result.list", iterations, "overhead: uri sends the list read, signed")
                 expect(counts, "total", iterations, "overhead: uri sends nothing else")
                 if any(record["auth"] != "ok" for record in admin.last_records):
                     raise CountError("overhead: the simulator refused uri's signature")
@@ -332,14 +332,14 @@ def measure_size(runner, admin, n, latency, loop_items, repeats):
     admin.skip_to_now()
     times = runner.play([ob_results_task(BULK_VDN, "merged")], data={"cfg": config})
     counts = count_calls(admin.new_requests())
-    expect(counts, "create", n, "bulk create of %d" % n)
-    expect(counts, "list", 1 + pages(n), "bulk create of %d: the listing before, and the one after" % n)
-    expect(counts, "obs_codes", CATALOGUE_PAGES, "bulk create of %d: the catalogue, to check the codes written" % n)
+    expect(counts, "ob_result.create", n, "bulk create of %d" % n)
+    expect(counts, "ob_result.list", 1 + pages(n), "bulk create of %d: the listing before, and the one after" % n)
+    expect(counts, "obs_code.list", CATALOGUE_PAGES, "bulk create of %d: the catalogue, to check the codes written" % n)
     expect(counts, "total", n + 1 + CATALOGUE_PAGES + pages(n), "bulk create of %d: nothing else" % n)
     if len(admin.results(BULK_VDN)) != n:
         raise CountError("bulk create of %d: the VDN does not hold %d results" % (n, n))
-    row["create"] = {"seconds": times[0]["seconds"], "requests": counts["total"], "creates": counts["create"],
-                     "lists": counts["list"]}
+    row["create"] = {"seconds": times[0]["seconds"], "requests": counts["total"],
+                     "creates": counts["ob_result.create"], "lists": counts["ob_result.list"]}
     admin.clear(BULK_VDN)
 
     # bulk no-change on N seeded results
@@ -350,8 +350,8 @@ def measure_size(runner, admin, n, latency, loop_items, repeats):
         admin.skip_to_now()
         times = runner.play([ob_results_task(SEEDED_VDN, "replaced")], data={"cfg": config})
         counts = count_calls(admin.new_requests())
-        expect(counts, "list", pages(n), "bulk no-change on %d: listing pages" % n)
-        expect(counts, "detail", n, "bulk no-change on %d: details" % n)
+        expect(counts, "ob_result.list", pages(n), "bulk no-change on %d: listing pages" % n)
+        expect(counts, "ob_result.detail", n, "bulk no-change on %d: details" % n)
         expect(counts, "writes", 0, "bulk no-change on %d: writes" % n)
         samples.append(times[0]["seconds"])
     row["bulk"] = {"seconds": statistics.median(samples), "samples": samples, "requests": counts["total"],
@@ -363,8 +363,8 @@ def measure_size(runner, admin, n, latency, loop_items, repeats):
     admin.skip_to_now()
     times = runner.play([ob_result_loop_task(SEEDED_VDN)], data={"cfg": config[:k]})
     counts = count_calls(admin.new_requests())
-    expect(counts, "list", k * pages(n), "loop of %d on %d: listing pages" % (k, n))
-    expect(counts, "detail", k, "loop of %d on %d: details" % (k, n))
+    expect(counts, "ob_result.list", k * pages(n), "loop of %d on %d: listing pages" % (k, n))
+    expect(counts, "ob_result.detail", k, "loop of %d on %d: details" % (k, n))
     expect(counts, "writes", 0, "loop of %d on %d: writes" % (k, n))
     row["loop"] = {"items": k, "seconds": times[0]["seconds"], "requests": counts["total"],
                    "per_result_ms": times[0]["seconds"] / k * 1000,
@@ -383,7 +383,7 @@ def measure_workers(runner, admin, n, latency, workers):
     admin.skip_to_now()
     times = runner.play([ob_results_task(SEEDED_VDN, "replaced", {"max_workers": workers})], data={"cfg": config})
     counts = count_calls(admin.new_requests())
-    expect(counts, "detail", n, "bulk no-change on %d with max_workers %d" % (n, workers))
+    expect(counts, "ob_result.detail", n, "bulk no-change on %d with max_workers %d" % (n, workers))
     expect(counts, "writes", 0, "bulk no-change on %d with max_workers %d" % (n, workers))
     admin.clear(SEEDED_VDN)
     return {"n": n, "latency_ms": latency, "max_workers": workers, "seconds": times[0]["seconds"],
@@ -398,9 +398,9 @@ def measure_parallel_create(runner, admin, n, latency, write_workers):
     admin.skip_to_now()
     times = runner.play([ob_results_task(BULK_VDN, "merged", {"write_workers": write_workers})], data={"cfg": config})
     counts = count_calls(admin.new_requests())
-    expect(counts, "create", n, "bulk create of %d with write_workers %d" % (n, write_workers))
-    expect(counts, "list", 1 + pages(n), "bulk create of %d with write_workers %d: the listings before and after"
-           % (n, write_workers))
+    expect(counts, "ob_result.create", n, "bulk create of %d with write_workers %d" % (n, write_workers))
+    expect(counts, "ob_result.list", 1 + pages(n),
+           "bulk create of %d with write_workers %d: the listings before and after" % (n, write_workers))
     admin.clear(BULK_VDN)
     return {"n": n, "latency_ms": latency, "write_workers": write_workers, "seconds": times[0]["seconds"],
             "requests": counts["total"]}

@@ -144,8 +144,11 @@ def last_seq(sim):
     return max([record["seq"] for record in log] or [0])
 
 
+WRITE_CALLS = ("ob_result.create", "ob_result.update", "ob_result.delete")
+
+
 def writes(records):
-    return [record for record in records if record["call"] in ("create", "update", "delete")]
+    return [record for record in records if record["call"] in WRITE_CALLS]
 
 
 def results_of(sim, vdn):

@@ -41,9 +41,9 @@ PLAYBOOK = os.path.join(HERE, "playbooks", "faults.yml")
 FAULTS = ("502", "503", "504", "reset_before", "reset_after", "slow", "html", "empty", "truncated", "rate_limit")
 # Every kind, in table order: FAULTS, those of the hand-written rows only (part 8), clock_skew (no fault rule).
 KINDS = FAULTS + ("late", "rewrite", "clock_skew")
-CALLS = ("list", "detail", "create", "update", "delete")
-READS = ("list", "detail")
-WRITES = ("create", "update", "delete")
+CALLS = ("ob_result.list", "ob_result.detail", "ob_result.create", "ob_result.update", "ob_result.delete")
+READS = ("ob_result.list", "ob_result.detail")
+WRITES = ("ob_result.create", "ob_result.update", "ob_result.delete")
 # Faults after which the server did not act on a write (unless the rule says act).
 NOT_PERFORMED = ("502", "503", "504", "reset_before", "html", "empty", "truncated", "rate_limit")
 # Transient faults: connection, timeout, 429, 5xx.
@@ -69,9 +69,11 @@ FILLER_CODES = ["00601"]
 UNKNOWN_WORDS = ["outcome unknown", "may still land", "run again"]
 
 # Which play each call's fault is tested in: the call must happen in it.
-SCENARIO = {"list": "create", "detail": "update", "create": "create", "update": "update", "delete": "delete"}
-OPERATION = {"list": "queryOBSResults", "detail": "queryObsResultDetail", "create": "createObResult",
-             "update": "updateObResult", "delete": "deleteObsResult"}
+SCENARIO = {"ob_result.list": "create", "ob_result.detail": "update", "ob_result.create": "create",
+            "ob_result.update": "update", "ob_result.delete": "delete"}
+OPERATION = {"ob_result.list": "queryOBSResults", "ob_result.detail": "queryObsResultDetail",
+             "ob_result.create": "createObResult", "ob_result.update": "updateObResult",
+             "ob_result.delete": "deleteObsResult"}
 CAUSE = {"502": "HTTP 502", "503": "HTTP 503", "504": "HTTP 504", "reset_before": "connection",
          "reset_after": "connection", "slow": "timeout", "html": "unparsable answer", "empty": "unparsable answer",
          "truncated": "unparsable answer", "rate_limit": "HTTP 429", "clock_skew": "HTTP 401", "late": "HTTP 504"}
@@ -146,63 +148,66 @@ def rows(full=False):
     #    read (list) and on create; update and delete go through the same code as create.
     for fault in FAULTS:
         for call in CALLS:
-            if not (full or call in ("list", "create") or fault in ("503", "rate_limit")):
+            if not (full or call in ("ob_result.list", "ob_result.create") or fault in ("503", "rate_limit")):
                 continue
             if (call in READS and fault in READ_RETRYABLE) or (call in WRITES and fault in NOT_PERFORMED):
                 specs.append(dict(fault=fault, call=call, count=2))
     # 3. The server did act on the write, but the answer was an error page or unreadable.
     for fault in ("502", "503", "504", "html", "empty", "truncated"):
         for call in WRITES:
-            if full or call == "create" or fault in ("504", "truncated"):
+            if full or call == "ob_result.create" or fault in ("504", "truncated"):
                 specs.append(dict(fault=fault, call=call, act=True, note="the server acted"))
     # 4. The default retries (3): three faults are survived, a fourth is not.
-    for call in ("list", "create"):
+    for call in ("ob_result.list", "ob_result.create"):
         specs.append(dict(fault="503", call=call, count=3, retries=3))
         specs.append(dict(fault="503", call=call, count=4, retries=3))
     # 5. retries 0: no second try, but an ambiguous write is still reconciled by reading.
-    specs.append(dict(fault="503", call="create", retries=0))
-    specs.append(dict(fault="reset_after", call="create", retries=0))
-    specs.append(dict(fault="slow", call="create", retries=0))
-    specs.append(dict(fault="reset_before", call="list", retries=0))
+    specs.append(dict(fault="503", call="ob_result.create", retries=0))
+    specs.append(dict(fault="reset_after", call="ob_result.create", retries=0))
+    specs.append(dict(fault="slow", call="ob_result.create", retries=0))
+    specs.append(dict(fault="reset_before", call="ob_result.list", retries=0))
     # 6. The write happened but reading the state again fails: a clean failure, never a second create.
-    specs.append(dict(fault="reset_after", call="create", note="then detail 503 x2 (the re-read fails)",
-                      rules=[rule_for("reset_after", "create", 1), rule_for("503", "detail", 2)],
+    specs.append(dict(fault="reset_after", call="ob_result.create", note="then detail 503 x2 (the re-read fails)",
+                      rules=[rule_for("reset_after", "ob_result.create", 1), rule_for("503", "ob_result.detail", 2)],
                       expect=dict(outcome="failed", cause="HTTP 503", tries=None, state="as asked", sent=1,
                                   applied=1, fired=3, words=["may or may not have happened", "gave up after 2 tries"])))
-    specs.append(dict(fault="reset_after", call="create", note="then detail html x2 (the re-read fails)",
-                      rules=[rule_for("reset_after", "create", 1), rule_for("html", "detail", 2)],
+    specs.append(dict(fault="reset_after", call="ob_result.create", note="then detail html x2 (the re-read fails)",
+                      rules=[rule_for("reset_after", "ob_result.create", 1), rule_for("html", "ob_result.detail", 2)],
                       expect=dict(outcome="failed", cause="unparsable answer", tries=None, state="as asked",
                                   sent=1, applied=1, fired=3, words=["may or may not have happened",
                                                                      "gave up after 2 tries"])))
     # 7. The server's clock: more than 15 minutes off is refused (401), less is fine.
-    specs.append(dict(fault="clock_skew", call="list", count=SKEW_MINUTES, note="server clock +%d min" % SKEW_MINUTES))
-    specs.append(dict(fault="clock_skew", call="list", count=-SKEW_MINUTES, note="server clock -%d min" % SKEW_MINUTES))
-    specs.append(dict(fault="clock_skew", call="list", count=10, note="server clock +10 min (accepted)"))
+    for minutes in (SKEW_MINUTES, -SKEW_MINUTES):
+        specs.append(dict(fault="clock_skew", call="ob_result.list", count=minutes,
+                          note="server clock %+d min" % minutes))
+    specs.append(dict(fault="clock_skew", call="ob_result.list", count=10, note="server clock +10 min (accepted)"))
     # 8. Servers that lie. A late write: the gateway answers 504 at once, the server performs the write
     #    later. A create that may still land is never sent again: the task fails saying so, and the
     #    write lands once. Updates and deletes are reconciled as after any other 504.
-    specs.append(dict(fault="late", call="create", note="write lands %gs after the 504 (after the settle window)"
-                      % LATE_AFTER))
-    specs.append(dict(fault="late", call="create", note="write lands %gs after the 504 (within the settle window)"
-                      % LATE_SOON, rules=[dict(rule_for("late", "create", 1), delay=LATE_SOON)],
+    specs.append(dict(fault="late", call="ob_result.create",
+                      note="write lands %gs after the 504 (after the settle window)" % LATE_AFTER))
+    specs.append(dict(fault="late", call="ob_result.create",
+                      note="write lands %gs after the 504 (within the settle window)" % LATE_SOON,
+                      rules=[dict(rule_for("late", "ob_result.create", 1), delay=LATE_SOON)],
                       expect=dict(outcome="changed", cause=None, tries=None, state="as asked", sent=1, applied=1,
                                   fired=1, words=[])))
-    specs.append(dict(fault="late", call="update", note="write lands %gs after the 504" % LATE_AFTER))
-    specs.append(dict(fault="late", call="delete", note="write lands %gs after the 504" % LATE_AFTER))
+    specs.append(dict(fault="late", call="ob_result.update", note="write lands %gs after the 504" % LATE_AFTER))
+    specs.append(dict(fault="late", call="ob_result.delete", note="write lands %gs after the 504" % LATE_AFTER))
     #    Answers rewritten on their way back: a 200 without returnCode after a write is an unknown
     #    outcome, reconciled by reading; a defId that is not 1-20 digits is never put in a path.
-    specs.append(dict(fault="rewrite", call="create", note="200 without returnCode (the server acted)",
-                      rules=[{"call": "create", "kind": "rewrite", "unset": ["returnCode", "resultCode"]}]))
-    specs.append(dict(fault="rewrite", call="create", note="200 without returnCode (the server did not act)",
-                      rules=[{"call": "create", "kind": "rewrite", "act": False,
+    specs.append(dict(fault="rewrite", call="ob_result.create", note="200 without returnCode (the server acted)",
+                      rules=[{"call": "ob_result.create", "kind": "rewrite", "unset": ["returnCode", "resultCode"]}]))
+    specs.append(dict(fault="rewrite", call="ob_result.create", note="200 without returnCode (the server did not act)",
+                      rules=[{"call": "ob_result.create", "kind": "rewrite", "act": False,
                               "unset": ["returnCode", "resultCode"]}]))
-    specs.append(dict(fault="rewrite", call="create", note="defId %s (the server acted)" % HOSTILE_DEF_ID,
-                      rules=[{"call": "create", "kind": "rewrite", "set": {"defId": HOSTILE_DEF_ID}}]))
+    specs.append(dict(fault="rewrite", call="ob_result.create", note="defId %s (the server acted)" % HOSTILE_DEF_ID,
+                      rules=[{"call": "ob_result.create", "kind": "rewrite", "set": {"defId": HOSTILE_DEF_ID}}]))
     #    totalCount is only a hint: 60 results, the row's own on page 2, with totalCount too low or too high.
     for total in (10, 100000):
-        specs.append(dict(fault="rewrite", call="list", scenario="update", crowded=True, every=True,
+        specs.append(dict(fault="rewrite", call="ob_result.list", scenario="ob_result.update", crowded=True, every=True,
                           note="totalCount %d over 60 results, the row's on page 2" % total,
-                          rules=[{"call": "list", "kind": "rewrite", "set": {"totalCount": total}, "count": 1000}]))
+                          rules=[{"call": "ob_result.list", "kind": "rewrite", "set": {"totalCount": total},
+                                  "count": 1000}]))
     return [make_row(index + 1, **spec) for index, spec in enumerate(specs)]
 
 
@@ -217,7 +222,7 @@ def expected(row):
     if fault == "clock_skew":
         if abs(count) > 15:
             return dict(outcome="failed", cause="HTTP 401", tries=None, state="as before", sent=0, applied=0,
-                        fired=0, words=[OPERATION["list"]])
+                        fired=0, words=[OPERATION["ob_result.list"]])
         return dict(done, fired=0)
     if fault == "rewrite":
         return rewrite_expected(row, done)
@@ -228,17 +233,17 @@ def expected(row):
                     sent=0, applied=0, fired=retries + 1, words=[OPERATION[call]])
     if fault == "late":
         # The gateway gave up (504) but the write happens: LATE_AFTER seconds later, after the settle window.
-        if call == "create":
+        if call == "ob_result.create":
             # Never sent again: the task fails saying the create may still land; it lands once.
             return dict(outcome="failed", cause="HTTP 504", tries=None, state="as asked", sent=1, applied=1,
                         fired=1, words=[OPERATION[call]] + UNKNOWN_WORDS)
         # An update or delete is repeated when the state read again shows it not done. The late
         # update lands too (the same change); the late delete then finds nothing to delete.
-        return dict(done, sent=2, applied=2 if call == "update" else 1, fired=1)
+        return dict(done, sent=2, applied=2 if call == "ob_result.update" else 1, fired=1)
     performed = fault in ("reset_after", "slow") or row.get("act")
     if performed:
         return dict(done, fired=1)
-    if call == "create" and fault == "504":
+    if call == "ob_result.create" and fault == "504":
         # A create a gateway gave up on may still land: read again (three times over 2 x TIMEOUT),
         # never sent again; here it never lands, and the task fails saying its outcome is unknown.
         return dict(outcome="failed", cause="HTTP 504", tries=None, state="as before", sent=1, applied=0, fired=1,
@@ -252,7 +257,7 @@ def expected(row):
 def rewrite_expected(row, done):
     """A rewritten answer: the state the write left is read again, so every rewrite row converges."""
     rule = row["rules"][0]
-    if row["call"] == "list":
+    if row["call"] == "ob_result.list":
         # Pages are read until a short one, whatever totalCount says: two pages for 60 results.
         return dict(done, fired=2)
     if rule.get("act") is False:
@@ -483,9 +488,10 @@ def table(results, seconds):
         "(its results on the row's VDN, counted through the admin API, and its request log) and from the",
         "module's answer. A row passes only when the two are equal.",
         "",
-        "* Plays: **list** and **create** faults hit a play that creates a result; **detail** and **update**",
-        "  faults a play that changes the OBS codes of an existing result; **delete** faults a play that",
-        "  deletes one. No `result_code` is used, so nothing but the module stops a second create.",
+        "* Plays: **ob_result.list** and **ob_result.create** faults hit a play that creates a result;",
+        "  **ob_result.detail** and **ob_result.update** faults a play that changes the OBS codes of an existing",
+        "  result; **ob_result.delete** faults a play that deletes one. No `result_code` is used, so nothing but",
+        "  the module stops a second create.",
         "* Every row uses `timeout: %d`; `retries` is in its column. *slow* answers after %.1f s (the server"
         % (TIMEOUT, SLOW_DELAY),
         "  acts after the client gave up); *rate_limit* is a 429 with `Retry-After: %d`; *act* = the server" % RETRY_AFTER,

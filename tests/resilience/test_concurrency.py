@@ -11,7 +11,7 @@ import sys
 from conftest import run_playbook
 
 VDNS = list(range(3001, 3021))
-WRITES = ("create", "update", "delete")
+WRITES = ("ob_result.create", "ob_result.update", "ob_result.delete")
 
 
 def write_inventory(path):
@@ -46,10 +46,10 @@ def test_twenty_vdns_at_once_then_again(fresh, tmp_path):
     assert all(host["changed"] == 1 and host["failed"] == 0 for host in recap.values()), recap
 
     log = fresh.admin("GET", "/requests")["requests"]
-    creates = [r for r in log if r["call"] == "create"]
+    creates = [r for r in log if r["call"] == "ob_result.create"]
     assert len(creates) == 20 and all(r["returnCode"] == "0200000" for r in creates)
     assert sorted(r["vdn_id"] for r in creates) == VDNS
-    assert [r for r in log if r["call"] in WRITES and r["call"] != "create"] == []
+    assert [r for r in log if r["call"] in WRITES and r["call"] != "ob_result.create"] == []
     assert max_in_flight(log) >= 2, "the hosts did not run at the same time"
 
     for vdn in VDNS:

@@ -81,7 +81,7 @@ def with_(step, **arrange):
 def steps_for(sim, prefixed, missing_ca):
     port = sim.info["port"]
     crowd = [entry(text, CROWD_CODES) for text in CROWD]
-    no_rc = {"call": "create", "kind": "rewrite", "unset": ["returnCode", "resultCode"]}
+    no_rc = {"call": "ob_result.create", "kind": "rewrite", "unset": ["returnCode", "resultCode"]}
     on_prefixed = dict(url=prefixed.url, ca_path=prefixed.ca_path)
     return [
         with_(bulk("low bulk", 5101, crowd), config={"total_count": 10}),
@@ -107,7 +107,7 @@ def steps_for(sim, prefixed, missing_ca):
         single("insecure", 5111, "Insecure", validate_certs=False),
         with_(single("trimming server", 5112, "Trim me "), config={"trim_display": True}),
         with_(single("truncated list", 5113, "Truncated"), config={"trim_display": False},
-              faults=[{"call": "list", "kind": "truncated", "count": 1}]),
+              faults=[{"call": "ob_result.list", "kind": "truncated", "count": 1}]),
         with_(single("no returnCode single", 5114, "No returnCode"), faults=[no_rc]),
         with_(bulk("no returnCode bulk", 5115, [entry("No returnCode 1"), entry("No returnCode 2")]),
               faults=[dict(no_rc, count=2)]),
@@ -184,7 +184,7 @@ def test_total_count_too_low_creates_nothing(sim, hostile):
         outcome = ok(steps[name], changed=False)
         assert steps[name].writes == [], (name, steps[name].writes)
         # Every page was read, whatever totalCount said.
-        assert len(steps[name].calls("list")) >= 2, (name, steps[name].requests)
+        assert len(steps[name].calls("ob_result.list")) >= 2, (name, steps[name].requests)
         assert outcome.get("created", []) == []
     assert len(steps["low bulk"].outcome["unchanged"]) == 60
     found = ok(steps["low info"])["ob_results"]
@@ -197,12 +197,12 @@ def test_total_count_too_high_takes_a_handful_of_requests(hostile):
     high_bulk = steps["high bulk"]
     ok(high_bulk, changed=False)
     assert len(high_bulk.outcome["unchanged"]) == 60 and high_bulk.writes == []
-    lists = high_bulk.calls("list")
+    lists = high_bulk.calls("ob_result.list")
     assert 2 <= len(lists) <= 10, "%d list requests for 60 results" % len(lists)
-    assert len(high_bulk.calls("obs_codes")) <= 10
+    assert len(high_bulk.calls("obs_code.list")) <= 10
     high_single = steps["high single"]
     ok(high_single, changed=False)
-    assert high_single.writes == [] and 2 <= len(high_single.calls("list")) <= 3, high_single.requests
+    assert high_single.writes == [] and 2 <= len(high_single.calls("ob_result.list")) <= 3, high_single.requests
 
 
 def test_a_hostile_def_id_fails_cleanly(sim, hostile):
@@ -211,7 +211,7 @@ def test_a_hostile_def_id_fails_cleanly(sim, hostile):
         outcome = failed(steps[name], "defId", "queryOBSResults")
         assert outcome["error_kind"] == "parse", (name, outcome)
         assert "queryOBSResults" in outcome.get("call", ""), (name, outcome)
-        assert steps[name].writes == [] and steps[name].calls("detail") == [], (name, steps[name].requests)
+        assert steps[name].writes == [] and steps[name].calls("ob_result.detail") == [], (name, steps[name].requests)
     assert [r["displayResult"] for r in results_of(sim, 5103)] == ["Fine", "Hostile"]
     assert results_of(sim, 5103)[1]["defId"] == HOSTILE
 
@@ -226,7 +226,7 @@ def test_overridden_with_an_obs_code_typo_writes_nothing(sim, hostile):
 def test_overridden_with_a_refused_display_text_deletes_nothing(sim, hostile):
     _run, steps, _log, _prefixed_log = hostile
     outcome = failed(steps["refused text"])
-    assert steps["refused text"].calls("delete") == [], steps["refused text"].writes
+    assert steps["refused text"].calls("ob_result.delete") == [], steps["refused text"].writes
     assert outcome.get("deleted", []) == []
     assert [(r["displayResult"], r["obsCodes"]) for r in results_of(sim, 5105)] == [
         ("Keep", ["00602"]), ("Drop", ["00603"])]
@@ -285,9 +285,9 @@ def test_a_truncated_list_answer_is_read_again(sim, hostile):
     _run, steps, _log, _prefixed_log = hostile
     step = steps["truncated list"]
     ok(step, changed=True)
-    lists = step.calls("list")
+    lists = step.calls("ob_result.list")
     assert lists[0]["fault"] == "truncated" and len(lists) >= 2, lists
-    assert [r["call"] for r in step.writes] == ["create"]
+    assert [r["call"] for r in step.writes] == ["ob_result.create"]
     assert [r["displayResult"] for r in results_of(sim, 5113)] == ["Truncated"]
 
 
@@ -295,14 +295,14 @@ def test_a_write_answered_without_return_code_is_reconciled(sim, hostile):
     _run, steps, _log, _prefixed_log = hostile
     step = steps["no returnCode single"]
     outcome = ok(step, changed=True)
-    creates = step.calls("create")
+    creates = step.calls("ob_result.create")
     assert len(creates) == 1 and creates[0]["fault"] == "rewrite" and creates[0]["returnCode"] == OK, creates
     results = results_of(sim, 5114)
     assert [(r["defId"], r["displayResult"]) for r in results] == [(outcome["defId"], "No returnCode")]
 
     step = steps["no returnCode bulk"]
     outcome = ok(step, changed=True)
-    creates = step.calls("create")
+    creates = step.calls("ob_result.create")
     assert len(creates) == 2 and all(r["fault"] == "rewrite" and r["returnCode"] == OK for r in creates), creates
     results = results_of(sim, 5115)
     assert sorted(r["displayResult"] for r in results) == ["No returnCode 1", "No returnCode 2"]
@@ -321,5 +321,5 @@ def test_a_percent_encoded_path_prefix_is_sent_as_written(prefixed, hostile):
     assert prefixed_log, "nothing reached the simulator behind the prefix"
     assert all(r["auth"] == "ok" and r["status"] == 200 and r["returnCode"] == OK for r in prefixed_log), [
         (r["path"], r["auth"], r["status"]) for r in prefixed_log if r["auth"] != "ok" or r["status"] != 200][:3]
-    assert sorted(r["call"] for r in prefixed_log if r["call"] in ("create", "delete")) == [
-        "create", "create", "delete"]
+    assert sorted(r["call"] for r in prefixed_log if r["call"] in ("ob_result.create", "ob_result.delete")) == [
+        "ob_result.create", "ob_result.create", "ob_result.delete"]

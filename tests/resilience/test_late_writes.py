@@ -54,18 +54,18 @@ def assert_unknown_outcome(step):
 def test_late_create_fails_then_a_rerun_finds_it(fresh, tmp_path):
     vdn, display = 6001, "Late: lands 5 s after its 504"
     run, steps = run_steps(fresh, [
-        single("attempt", vdn, display, faults=[late("create", 5)]),
+        single("attempt", vdn, display, faults=[late("ob_result.create", 5)]),
         single("rerun after landing", vdn, display, faults=[], wait_landed=True),
     ], tmp_path)
     assert_ran(run)
     attempt, rerun = steps["attempt"], steps["rerun after landing"]
 
     assert_unknown_outcome(attempt)
-    creates = attempt.calls("create")
+    creates = attempt.calls("ob_result.create")
     assert len(creates) == 1 and creates[0]["fault"] == "late", attempt.requests
     assert attempt.writes == creates
     # Read again at once, then twice more about a timeout (1 s) apart: about 2 s in all.
-    reads = [r["time"] for r in attempt.requests if r["call"] == "list" and r["seq"] > creates[0]["seq"]]
+    reads = [r["time"] for r in attempt.requests if r["call"] == "ob_result.list" and r["seq"] > creates[0]["seq"]]
     assert len(reads) >= 3 and reads[-1] - reads[0] >= 1.8, reads
 
     # The late create landed once, after the task had given up.
@@ -85,7 +85,7 @@ def test_late_create_fails_then_a_rerun_finds_it(fresh, tmp_path):
 def test_rerun_before_the_late_create_lands(fresh, tmp_path):
     vdn, display = 6002, "Late: lands after a re-run"
     run, steps = run_steps(fresh, [
-        single("attempt", vdn, display, faults=[late("create", 7)]),
+        single("attempt", vdn, display, faults=[late("ob_result.create", 7)]),
         single("rerun before landing", vdn, display, faults=[]),
         single("run after landing", vdn, display, wait_landed=True),
         single("once more", vdn, display),
@@ -99,7 +99,7 @@ def test_rerun_before_the_late_create_lands(fresh, tmp_path):
     # The re-run came before the late create landed: it found nothing and created the result.
     outcome = early.outcome
     assert crash_signs(outcome) == [] and not outcome.get("failed"), outcome
-    assert outcome["changed"] and [r["call"] for r in early.writes] == ["create"], early.requests
+    assert outcome["changed"] and [r["call"] for r in early.writes] == ["ob_result.create"], early.requests
     mine = outcome["defId"]
     assert mine == early.writes[0]["def_id"]
     late_create = [r for r in fresh.admin("GET", "/requests")["requests"] if r["seq"] == attempt.writes[0]["seq"]][0]
@@ -112,7 +112,7 @@ def test_rerun_before_the_late_create_lands(fresh, tmp_path):
     assert crash_signs(outcome) == [] and not outcome.get("failed"), outcome
     assert outcome["changed"] and outcome["defId"] == mine, outcome
     assert outcome["duplicates_removed"] == [late_id], outcome
-    assert [(r["call"], r["def_id"], r["returnCode"]) for r in cleanup.writes] == [("delete", late_id, OK)]
+    assert [(r["call"], r["def_id"], r["returnCode"]) for r in cleanup.writes] == [("ob_result.delete", late_id, OK)]
     assert [(r["defId"], r["displayResult"], r["obsCodes"]) for r in results_of(fresh, vdn)] == [(mine, display, CODES)]
 
     outcome = last.outcome
@@ -127,7 +127,7 @@ def test_late_update_and_delete_converge(fresh, tmp_path):
                                                                  "obsCodes": ["00602"]}]})
     run, steps = run_steps(fresh, [
         # The update lands within the reads that follow its 504; the delete only after them.
-        single("update", 6003, "Late update", faults=[late("update", 1.5), late("delete", 5)]),
+        single("update", 6003, "Late update", faults=[late("ob_result.update", 1.5), late("ob_result.delete", 5)]),
         single("delete", 6004, "Late delete", state="absent"),
         single("update again", 6003, "Late update", faults=[], wait_landed=True),
         single("delete again", 6004, "Late delete", state="absent"),
@@ -138,17 +138,17 @@ def test_late_update_and_delete_converge(fresh, tmp_path):
     outcome = update.outcome
     assert crash_signs(outcome) == [] and not outcome.get("failed"), outcome
     assert outcome["changed"] and outcome["ob_result"]["obs_codes"] == CODES, outcome
-    updates = update.calls("update")
+    updates = update.calls("ob_result.update")
     assert updates[0]["fault"] == "late" and 1 <= len(updates) <= 2, updates
-    assert [r["call"] for r in update.writes] == ["update"] * len(updates)
+    assert [r["call"] for r in update.writes] == ["ob_result.update"] * len(updates)
 
     delete = steps["delete"]
     outcome = delete.outcome
     assert crash_signs(outcome) == [] and not outcome.get("failed"), outcome
     assert outcome["changed"], outcome
-    deletes = delete.calls("delete")
+    deletes = delete.calls("ob_result.delete")
     assert deletes[0]["fault"] == "late" and 1 <= len(deletes) <= 2, deletes
-    assert [r["call"] for r in delete.writes] == ["delete"] * len(deletes)
+    assert [r["call"] for r in delete.writes] == ["ob_result.delete"] * len(deletes)
 
     # Once every late write has landed: as asked, and a re-run writes nothing.
     assert [(r["displayResult"], r["obsCodes"]) for r in results_of(fresh, 6003)] == [("Late update", CODES)]

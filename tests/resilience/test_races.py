@@ -203,8 +203,9 @@ def check_race(data):
     assert all(r["auth"] == "ok" for r in log), [r for r in log if r["auth"] != "ok"][:2]
     assert sorted(set(dialect_of(r) for r in log)) == sorted(dumps), "not every run reached the server"
 
-    created = dict((r["def_id"], dialect_of(r)) for r in log if r["call"] == "create" and r["returnCode"] == OK)
-    deletes = [r for r in log if r["call"] == "delete"]
+    created = dict((r["def_id"], dialect_of(r)) for r in log
+                   if r["call"] == "ob_result.create" and r["returnCode"] == OK)
+    deletes = [r for r in log if r["call"] == "ob_result.delete"]
     # The lowest defId of each text stays: nobody ever deleted a survivor.
     assert [r for r in deletes if r["def_id"] in wanted] == []
     # Every copy created in the race was deleted again, by exactly one successful delete.
@@ -212,7 +213,7 @@ def check_race(data):
     assert sorted(deleted_ok) == sorted(set(created) - wanted)
     # A delete that found nothing (02000007) is a racer that came second: it counts as done.
     assert all(r["returnCode"] in (OK, "02000007") for r in deletes), deletes
-    assert [r for r in log if r["call"] == "update"] == [], "nothing needed an update"
+    assert [r for r in log if r["call"] == "ob_result.update"] == [], "nothing needed an update"
 
     reported_removed = set()
     for dialect, dump in dumps.items():
@@ -256,7 +257,7 @@ def check_quiet_rerun(sim, data, kept):
 def test_three_overlapping_runs_one_result_per_text(sim, overlapping):
     data = overlapping["processes"]
     kept, created = check_race(data)
-    creates = [r for r in data["log"] if r["call"] == "create"]
+    creates = [r for r in data["log"] if r["call"] == "ob_result.create"]
     assert len(creates) > len(data["items"]), "no text was created twice: the runs did not overlap"
     assert all(r["returnCode"] == OK for r in creates)
     assert len(created) == len(creates)
@@ -266,12 +267,12 @@ def test_three_overlapping_runs_one_result_per_text(sim, overlapping):
 def test_three_hosts_sharing_a_vdn_with_result_codes(sim, overlapping):
     data = overlapping["forks"]
     kept, _created = check_race(data)
-    creates = [r for r in data["log"] if r["call"] == "create"]
+    creates = [r for r in data["log"] if r["call"] == "ob_result.create"]
     # The server refuses a second result with the same code: the runs that lost converge on it.
     refused = [r for r in creates if r["returnCode"] == "0200001"]
     assert refused, "no create was refused: the hosts did not overlap"
     assert len(creates) == len(data["items"]) + len(refused)
-    assert [r for r in data["log"] if r["call"] == "delete"] == []
+    assert [r for r in data["log"] if r["call"] == "ob_result.delete"] == []
     for path in data["dumps"].values():
         assert all(result["duplicates_removed"] == [] for result in load(path)["single"]["results"])
     check_quiet_rerun(sim, data, kept)
@@ -280,7 +281,8 @@ def test_three_hosts_sharing_a_vdn_with_result_codes(sim, overlapping):
 def test_three_overlapping_bulk_runs(sim, overlapping):
     data = overlapping["bulk"]
     kept, _created = check_race(data)
-    assert len([r for r in data["log"] if r["call"] == "create"]) > len(data["items"]), "the runs did not overlap"
+    creates = [r for r in data["log"] if r["call"] == "ob_result.create"]
+    assert len(creates) > len(data["items"]), "the runs did not overlap"
     check_quiet_rerun(sim, data, kept)
 
 
@@ -302,8 +304,8 @@ def test_racers_with_different_result_codes(sim, overlapping):
     assert results[0]["defId"] in outcomes[loser]["msg"], outcomes[loser]["msg"]
     loser_dialect = ";".join(DIALECTS[TWO_CODES.index(loser)])
     log = data["log"]
-    own = set(r["def_id"] for r in log if r["call"] == "create" and dialect_of(r) == loser_dialect)
-    deletes = [r for r in log if r["call"] == "delete"]
+    own = set(r["def_id"] for r in log if r["call"] == "ob_result.create" and dialect_of(r) == loser_dialect)
+    deletes = [r for r in log if r["call"] == "ob_result.delete"]
     # Only the loser deletes, and only what it created itself.
     assert all(dialect_of(r) == loser_dialect and r["def_id"] in own for r in deletes), deletes
     assert sorted(outcomes[loser].get("duplicates_removed") or []) == sorted(r["def_id"] for r in deletes)
@@ -374,14 +376,14 @@ def test_identical_copies_are_reduced_to_the_lowest_defid(copies):
             (keep, COPY_TEXT), (results[vdn][-1]["defId"], "Copy: another result")], results[vdn]
         vdn_log = [r for r in log if r["vdn_id"] == vdn]
         assert sorted(r["def_id"] for r in writes(vdn_log)) == extras
-        assert all(r["call"] == "delete" and r["returnCode"] == OK for r in writes(vdn_log))
+        assert all(r["call"] == "ob_result.delete" and r["returnCode"] == OK for r in writes(vdn_log))
         if vdn == 3201:
             assert outcome["defId"] == keep
         else:
             assert reported_def_ids(outcome, "bulk") == {keep}
         # The copies were read again a few times, about a second apart, before any was deleted:
         # a race between other runs may have been resolving itself.
-        lists = [r["time"] for r in vdn_log if r["call"] == "list" and r["time"] < min(
+        lists = [r["time"] for r in vdn_log if r["call"] == "ob_result.list" and r["time"] < min(
             r2["time"] for r2 in writes(vdn_log))]
         assert len(lists) >= 2 and lists[-1] - lists[0] >= 0.8, lists
 
@@ -416,7 +418,7 @@ def test_racers_whose_creates_lose_their_answers_leave_one_result_per_text(sim, 
                          {"racer": party(vdn, mode, items, dialect, dump, barrier, text_barrier)})
             for number, (dialect, dump) in enumerate(zip(DIALECTS, dumps), 1)]
     since = last_seq(sim)
-    sim.admin("POST", "/faults", {"faults": [{"call": "create", "kind": "status", "status": 502, "act": True,
+    sim.admin("POST", "/faults", {"faults": [{"call": "ob_result.create", "kind": "status", "status": 502, "act": True,
                                               "count": 2}]})
     sim.admin("POST", "/config", {"latency_ms": LATENCY_MS})
     try:
@@ -428,13 +430,13 @@ def test_racers_whose_creates_lose_their_answers_leave_one_result_per_text(sim, 
     for run in finished:
         assert_sane_run(run)
 
-    lost = [r for r in log if r["call"] == "create" and r["status"] == 502]
+    lost = [r for r in log if r["call"] == "ob_result.create" and r["status"] == 502]
     assert len(lost) == 2 and all(r["performed"] and r["def_id"] for r in lost), lost
     assert len(set(json.loads(r["body"])["displayResult"] for r in lost)) == 1, "the lost creates were of one text"
     kept = survivors(results_of(sim, vdn), items)
     wanted = set(result["defId"] for result in kept.values())
-    created = set(r["def_id"] for r in log if r["call"] == "create" and r["def_id"])
-    deletes = [r for r in log if r["call"] == "delete"]
+    created = set(r["def_id"] for r in log if r["call"] == "ob_result.create" and r["def_id"])
+    deletes = [r for r in log if r["call"] == "ob_result.delete"]
     assert [r for r in deletes if r["def_id"] in wanted] == [], "a survivor was deleted"
     assert sorted(r["def_id"] for r in deletes if r["returnCode"] == OK) == sorted(created - wanted)
     assert all(r["returnCode"] in (OK, "02000007") for r in deletes), deletes

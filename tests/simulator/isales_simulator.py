@@ -1,9 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, huawei.isales contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A stand-in for a Huawei CC-iSales server: the six "external result" OpenAPI calls over HTTPS.
+"""A stand-in for a Huawei CC-iSales server: its OpenAPI over HTTPS.
 
-Test infrastructure only (stdlib + trustme).  It verifies auth-v2 signatures with
+Test infrastructure only (stdlib + trustme).  This is the core: HTTP, TLS, the
+auth-v2 verifier, the request log, faults, the admin API and the command line;
+the resources (their checks, state and answers) and the routing table are in
+sim_resources/ beside this file.  It verifies auth-v2 signatures with
 its own implementation (written independently of plugins/module_utils/signer.py),
 answers with the vendor's codes, and has an unauthenticated admin API under
 /__sim/ to seed data, inject faults and read the request log.
@@ -37,62 +40,33 @@ import sys
 import tempfile
 import threading
 import time
-import unicodedata
 from urllib.parse import parse_qsl, quote
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:   # also when this file is loaded by path (importlib) rather than run or imported
+    sys.path.insert(0, HERE)
+
+# pylint: disable=wrong-import-position
+from sim_resources import API_BASE, ROUTES  # noqa: E402
+from sim_resources.common import ERR_VALUE, Call, Rejected, Store, answer, parse_int, parse_vdn, success  # noqa: E402
+from sim_resources.ob_results import results  # noqa: E402
+from sim_resources.obs_codes import catalogues  # noqa: E402
 
 SECRET_ENV = "ISALES_SIM_SECRET_KEY"
 DEFAULT_ACCESS_KEY = "sim-ak"
-API_PREFIX = "/rest/isales/v1/openapi/campaigns/"
 ADMIN_PREFIX = "/__sim"
 MAX_SKEW_SECONDS = 15 * 60
-FIRST_DEF_ID = 1645244637
-FIRST_MAP_ID = 1000001
 MAX_BODY_BYTES = 64 * 1024 * 1024
-MAX_DISPLAY_LENGTH = 256
-MAX_OBS_CODES = 100
-MAX_PAGE_SIZE = 50
 LOG_CAPACITY = 200000
 HANDSHAKE_TIMEOUT = 10
 JSON_TYPE = "application/json;charset=UTF-8"
 HTML_TYPE = "text/html;charset=UTF-8"
 
-OK = "0200000"
-ERR_PARAM = "0200001"
-ERR_EMPTY = "02000001"
-ERR_CHARS = "02000002"
-ERR_TOO_LONG = "02000003"
-ERR_RANGE = "02000005"
-ERR_TYPE = "02000006"
-ERR_VALUE = "02000007"
-ERR_CONVERSION = "02000008"
-ERR_COMBINATION = "02000009"
-ERR_TOO_MANY = "02000011"
-
-CALLS = ("obs_codes", "list", "detail", "create", "update", "delete")
-READ_ONLY_CALLS = frozenset(("obs_codes", "list", "detail"))
+CALLS = tuple(call for _method, _template, call, _handler in ROUTES)
+READ_ONLY_CALLS = frozenset(call for method, _template, call, _handler in ROUTES if method == "GET")
 FAULT_KINDS = ("status", "reset_before", "reset_after", "slow", "html", "empty", "truncated", "rate_limit",
                "late", "rewrite")
-FAULT_FIELDS = frozenset(("call", "kind", "count", "act", "status", "delay", "retry_after", "set", "unset"))
-
-# operation name in the URL -> (call, HTTP method, takes a {defId} segment)
-OPERATIONS = {
-    "queryOBSResultCode": ("obs_codes", "GET", False),
-    "queryOBSResults": ("list", "GET", False),
-    "createObResult": ("create", "POST", False),
-    "updateObResult": ("update", "POST", False),
-    "deleteObsResult": ("delete", "DELETE", True),
-    "queryObsResultDetail": ("detail", "GET", True),
-}
-CALL_OPERATIONS = {call: operation for operation, (call, _method, _takes_id) in OPERATIONS.items()}
-
-_OBS_NAMES = (
-    "Busy", "No answer", "Rejected by the callee", "Power off", "Out of the service area",
-    "Number does not exist", "Call forwarded", "Network busy", "Line fault", "Fax or modem tone",
-    "Answering machine", "Call restricted", "Number changed", "Callee hung up while ringing",
-    "Invalid number format", "Overdue account", "Ring timeout", "Connected", "Abandoned", "Blacklisted",
-)
-_RESULT_CODE_RE = re.compile(r"[A-Za-z0-9_-]+")
-_INTEGER_RE = re.compile(r"[+-]?[0-9]+")
+FAULT_FIELDS = frozenset(("call", "kind", "count", "act", "status", "delay", "retry_after", "set", "unset", "where"))
 _STAMP_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z")
 
 
@@ -226,371 +200,84 @@ def verify(method, path, query_pairs, headers, body, authorization, secrets, now
     return "ok"
 
 
-# ---------------------------------------------------------------- answers
+# ---------------------------------------------------------------- routing
 
-def answer(code, desc, **payload):
-    """A vendor-style JSON answer: returnCode == resultCode, returnDesc == resultDesc."""
-    body = {"returnCode": code, "resultCode": code, "returnDesc": desc, "resultDesc": desc}
-    body.update(payload)
-    return body
+class _Template:
+    """One line of ROUTES, its path template split into segments; a "{name}" segment is a path parameter."""
 
+    __slots__ = ("method", "segments", "call", "handler", "params", "rank", "operation")
 
-def _success(operation, **payload):
-    return answer(OK, "%s Success!" % operation, **payload)
+    def __init__(self, method, template, call, handler):
+        self.method = method
+        self.segments = tuple(template.strip("/").split("/"))
+        self.call = call
+        self.handler = handler
+        self.params = frozenset(seg[1:-1] for seg in self.segments if _is_param(seg))
+        self.rank = tuple(_is_param(seg) for seg in self.segments)   # literal segments sort first
+        literals = [seg for seg in self.segments if not _is_param(seg)]
+        self.operation = literals[-1] if literals else call   # what a made-up success answer names
 
-
-class _Rejected(Exception):
-    """A validation failure: the vendor code and its description."""
-
-    def __init__(self, code, desc):
-        Exception.__init__(self, desc)
-        self.code = code
-        self.desc = desc
-
-
-def default_catalogue(count):
-    """The generated OBS code catalogue every VDN starts with: 00601, 00602, ..."""
-    out = []
-    for index in range(count):
-        code = "%05d" % (601 + index)
-        desc = _OBS_NAMES[index] if index < len(_OBS_NAMES) else "Outbound call result %s" % code
-        out.append({"obsCode": code, "obsCodeDesc": desc})
-    return out
+    def bind(self, parts):
+        """{name: value} of the path parameters when the path's segments fit the template, else None."""
+        if len(parts) != len(self.segments):
+            return None
+        params = {}
+        for segment, part in zip(self.segments, parts):
+            if _is_param(segment):
+                params[segment[1:-1]] = part
+            elif segment != part:
+                return None
+        return params
 
 
-def _parse_int(text):
-    """int(text) for a Java-parsable 32-bit integer, else None."""
-    if text is None or not _INTEGER_RE.fullmatch(text):
-        return None
-    value = int(text)
-    if not -2 ** 31 <= value < 2 ** 31:
-        return None
-    return value
+def _is_param(segment):
+    return segment.startswith("{") and segment.endswith("}")
 
 
-def parse_vdn(text):
-    value = _parse_int(text)
-    if value is None or not 1 <= value <= 9999:
-        return None
-    return value
+def compile_routes(routes):
+    """The _Templates of route lines, most literal first: position by position a literal segment beats a {param},
+    so /{vdnId}/queryOBSResults is tried before /{vdnId}/{campaignId}."""
+    return sorted((_Template(*line) for line in routes), key=lambda template: template.rank)
 
 
-def _page_params(pairs):
-    first = {}
-    for key, value in pairs:
-        first.setdefault(key, value)
-    size_text = first.get("pageSize")
-    num_text = first.get("pageNum")
-    if not size_text:
-        raise _Rejected(ERR_EMPTY, "pageSize is empty")
-    size = _parse_int(size_text)
-    if size is None:
-        raise _Rejected(ERR_TYPE, "pageSize must be an integer")
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise _Rejected(ERR_RANGE, "pageSize must be 1..%d" % MAX_PAGE_SIZE)
-    if not num_text:
-        raise _Rejected(ERR_EMPTY, "pageNum is empty")
-    num = _parse_int(num_text)
-    if num is None:
-        raise _Rejected(ERR_TYPE, "pageNum must be an integer")
-    if num < 1:
-        raise _Rejected(ERR_VALUE, "pageNum must be 1 or more")
-    return size, num
+_TEMPLATES = compile_routes(ROUTES)
+PATH_PARAMS = {call: frozenset().union(*[t.params for t in _TEMPLATES if t.call == call]) for call in CALLS}
+PATH_PARAMS["any"] = frozenset().union(*PATH_PARAMS.values())
 
 
-def _json_object(body):
-    try:
-        data = json.loads(body or "")
-    except ValueError as exc:
-        raise _Rejected(ERR_CONVERSION, "request body is not valid JSON") from exc
-    if not isinstance(data, dict):
-        raise _Rejected(ERR_CONVERSION, "request body must be a JSON object")
-    return data
+class _Route:
+    """Where an API request goes: the route's template (None: nowhere), its path parameters, and the
+    methods its path allows (a request of another method is answered 405)."""
+
+    __slots__ = ("template", "params", "allowed")
+
+    def __init__(self, template=None, params=None, allowed=()):
+        self.template = template
+        self.params = params or {}
+        self.allowed = allowed
+
+    @property
+    def call(self):
+        return self.template.call if self.template else "unknown"
+
+    def fits(self, method):
+        """Whether the request goes to the route's handler (a known call with its method)."""
+        return self.template is not None and self.template.method == method
 
 
-def _check_display(value):
-    if value is None:
-        raise _Rejected(ERR_EMPTY, "displayResult is empty")
-    if not isinstance(value, str):
-        raise _Rejected(ERR_TYPE, "displayResult must be a string")
-    if not value.strip():
-        raise _Rejected(ERR_EMPTY, "displayResult is empty")
-    if len(value) > MAX_DISPLAY_LENGTH:
-        raise _Rejected(ERR_TOO_LONG, "displayResult is longer than %d characters" % MAX_DISPLAY_LENGTH)
-    if any(unicodedata.category(char) == "Cc" for char in value):
-        raise _Rejected(ERR_CHARS, "displayResult contains control characters")
-    return value
-
-
-def _given_result_code(value):
-    """The resultCode of a request body: "" when absent, null or empty."""
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise _Rejected(ERR_TYPE, "resultCode must be a string")
-    return value
-
-
-def _check_result_code(value):
-    code = _given_result_code(value)
-    if not code:
-        return code
-    if len(code) >= 8:
-        raise _Rejected(ERR_TOO_LONG, "resultCode must be fewer than 8 characters")
-    if not _RESULT_CODE_RE.fullmatch(code):
-        raise _Rejected(ERR_CHARS, "resultCode may only contain A-Z a-z 0-9 _ -")
-    return code
-
-
-def _check_obs_codes(value):
-    """The distinct codes, in the order given."""
-    if value is None or value == []:
-        raise _Rejected(ERR_EMPTY, "obsCodes is empty")
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise _Rejected(ERR_TYPE, "obsCodes must be a list of strings")
-    if len(value) > MAX_OBS_CODES:
-        raise _Rejected(ERR_TOO_MANY, "obsCodes may hold at most %d codes" % MAX_OBS_CODES)
-    return list(dict.fromkeys(value))
-
-
-def _check_def_id(value):
-    if value is None or value == "":
-        raise _Rejected(ERR_EMPTY, "defId is empty")
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise _Rejected(ERR_TYPE, "defId must be a string")
-    return str(value)
-
-
-# ---------------------------------------------------------------- state
-
-class _Result:
-    __slots__ = ("def_id", "vdn_id", "display", "code", "obs", "map_ids")
-
-    def __init__(self, def_id, vdn_id, display, code):
-        self.def_id = def_id
-        self.vdn_id = vdn_id
-        self.display = display
-        self.code = code
-        self.obs = []
-        self.map_ids = []
-
-    def summary(self):
-        return {"defId": self.def_id, "displayResult": self.display, "resultCode": self.code}
-
-    def dump(self):
-        return {"defId": self.def_id, "displayResult": self.display, "resultCode": self.code,
-                "obsCodes": sorted(self.obs)}
-
-
-class _Vdn:
-    __slots__ = ("results", "codes", "catalogue", "known")
-
-    def __init__(self):
-        self.results = {}       # defId -> _Result, in creation order
-        self.codes = {}         # resultCode -> defId
-        self.catalogue = None   # None: the default catalogue
-        self.known = None
-
-
-class Store:
-    """All results of all VDNs, behind one lock."""
-
-    def __init__(self, default_obs_codes):
-        self.lock = threading.Lock()
-        self.default_catalogue = default_catalogue(default_obs_codes)
-        self.default_known = frozenset(item["obsCode"] for item in self.default_catalogue)
-        self._vdns = {}
-        self._def_ids = itertools.count(FIRST_DEF_ID)  # never rewound, not even by a reset
-        self._map_ids = itertools.count(FIRST_MAP_ID)
-
-    def clear(self):
-        with self.lock:
-            self._vdns = {}
-
-    def _get(self, vdn_id):
-        return self._vdns.get(vdn_id) or _Vdn()
-
-    def _get_or_add(self, vdn_id):
-        vdn = self._vdns.get(vdn_id)
-        if vdn is None:
-            vdn = self._vdns[vdn_id] = _Vdn()
-        return vdn
-
-    def _catalogue(self, vdn):
-        if vdn.catalogue is None:
-            return self.default_catalogue, self.default_known
-        return vdn.catalogue, vdn.known
-
-    def _set_obs(self, result, codes):
-        result.obs = codes
-        result.map_ids = [str(next(self._map_ids)) for _code in codes]
-
-    def _taken(self, def_id):
-        """Whether some VDN holds a result with this defId."""
-        return any(def_id in vdn.results for vdn in self._vdns.values())
-
-    def _next_def_id(self, reserved=()):
-        """The next counter defId that no result holds (a seeded defId may look like one)."""
-        while True:
-            def_id = str(next(self._def_ids))
-            if def_id not in reserved and not self._taken(def_id):
-                return def_id
-
-    def _insert(self, vdn, vdn_id, display, code, obs, def_id=None, reserved=()):
-        result = _Result(def_id or self._next_def_id(reserved), vdn_id, display, code)
-        self._set_obs(result, obs)
-        vdn.results[result.def_id] = result
-        if code:
-            vdn.codes[code] = result.def_id
-        return result
-
-    def _check_known(self, vdn, vdn_id, codes):
-        known = self._catalogue(vdn)[1]
-        unknown = [code for code in codes if code not in known]
-        if unknown:
-            raise _Rejected(ERR_VALUE, "obsCodes not in the OBS code catalogue of VDN %d: %s" % (vdn_id, ", ".join(unknown)))
-
-    # --- the six calls; each returns the JSON answer or raises _Rejected
-
-    def obs_codes(self, vdn_id, pairs):
-        size, num = _page_params(pairs)
-        with self.lock:
-            catalogue = self._catalogue(self._get(vdn_id))[0]
-            page = catalogue[(num - 1) * size:num * size]
-            return _success("queryOBSResultCode", totalCount=len(catalogue), obsCodes=[dict(item) for item in page])
-
-    def list(self, vdn_id, pairs):
-        size, num = _page_params(pairs)
-        with self.lock:
-            results = self._get(vdn_id).results
-            start = (num - 1) * size
-            page = [r.summary() for r in itertools.islice(results.values(), start, start + size)] if start < len(results) else []
-            return _success("queryOBSResults", totalCount=len(results), data=page)
-
-    def detail(self, vdn_id, def_id):
-        with self.lock:
-            result = self._get(vdn_id).results.get(def_id)
-            if result is None:
-                raise _Rejected(ERR_VALUE, "defId %s does not exist in VDN %d" % (def_id, vdn_id))
-            maps = [{"mapId": map_id, "defId": result.def_id, "failCode": code, "vdnId": vdn_id}
-                    for map_id, code in zip(result.map_ids, result.obs)]
-            return _success("queryObsResultDetail", obResult={
-                "defId": result.def_id, "displayResult": result.display, "vdnId": vdn_id,
-                "resultCode": result.code, "resultMapList": maps})
-
-    def create(self, vdn_id, body, trim=False):
-        """trim: strip the displayResult before storing it (the trim_display config key)."""
-        data = _json_object(body)
-        display = _check_display(data.get("displayResult"))
-        display = display.strip() if trim else display
-        code = _check_result_code(data.get("resultCode"))
-        with self.lock:   # the resultCode check and the insert are one step: no race can pass both
-            vdn = self._get(vdn_id)
-            if code and code in vdn.codes:
-                raise _Rejected(ERR_PARAM, "resultCode %s already exists" % code)
-            obs = _check_obs_codes(data.get("obsCodes"))
-            self._check_known(vdn, vdn_id, obs)
-            result = self._insert(self._get_or_add(vdn_id), vdn_id, display, code, obs)
-            return _success("createObResult", defId=result.def_id)
-
-    def update(self, vdn_id, body, trim=False):
-        data = _json_object(body)
-        def_id = _check_def_id(data.get("defId"))
-        display = _check_display(data.get("displayResult"))
-        display = display.strip() if trim else display
-        code = _given_result_code(data.get("resultCode"))
-        obs = _check_obs_codes(data.get("obsCodes"))
-        with self.lock:
-            vdn = self._get(vdn_id)
-            result = vdn.results.get(def_id)
-            if result is None:
-                raise _Rejected(ERR_VALUE, "defId %s does not exist in VDN %d" % (def_id, vdn_id))
-            if code and code != result.code:
-                raise _Rejected(ERR_COMBINATION, "resultCode cannot be changed")
-            self._check_known(vdn, vdn_id, obs)
-            result.display = display
-            self._set_obs(result, obs)
-            return _success("updateObResult")
-
-    def delete(self, vdn_id, def_id):
-        with self.lock:
-            vdn = self._get(vdn_id)
-            result = vdn.results.pop(def_id, None)
-            if result is None:
-                raise _Rejected(ERR_VALUE, "defId %s does not exist in VDN %d" % (def_id, vdn_id))
-            if result.code:
-                vdn.codes.pop(result.code, None)
-            return _success("deleteObsResult")
-
-    # --- admin
-
-    def seed(self, vdn_id, items):
-        """Add results without the API's validation; returns their defIds.
-
-        An item may bring its own defId (any non-empty string), used instead of the counter.
-        """
-        rows = [_seed_row(index, item) for index, item in enumerate(items)]
-        with self.lock:
-            seen = set(self._get(vdn_id).codes)
-            given = set()
-            for index, row in enumerate(rows):
-                if row[1] and row[1] in seen:
-                    raise ValueError("results[%d]: resultCode %s already exists" % (index, row[1]))
-                seen.add(row[1])
-                if row[3] is not None and (row[3] in given or self._taken(row[3])):
-                    raise ValueError("results[%d]: defId %s already exists" % (index, row[3]))
-                if row[3] is not None:
-                    given.add(row[3])
-            vdn = self._get_or_add(vdn_id)
-            return [self._insert(vdn, vdn_id, *row, reserved=given).def_id for row in rows]
-
-    def dump(self, vdn_id=None):
-        with self.lock:
-            ids = [vdn_id] if vdn_id is not None else sorted(self._vdns)
-            return {str(i): [r.dump() for r in self._get(i).results.values()] for i in ids}
-
-    def remove_vdn(self, vdn_id=None):
-        with self.lock:
-            if vdn_id is None:
-                self._vdns = {}
-            else:
-                vdn = self._vdns.get(vdn_id)
-                if vdn is not None:
-                    vdn.results = {}
-                    vdn.codes = {}
-
-    def catalogue(self, vdn_id):
-        with self.lock:
-            return [dict(item) for item in self._catalogue(self._get(vdn_id))[0]]
-
-    def set_catalogue(self, vdn_id, items):
-        catalogue = []
-        for index, item in enumerate(items):
-            if not isinstance(item, dict) or not isinstance(item.get("obsCode"), str) or not item["obsCode"]:
-                raise ValueError("obsCodes[%d] must be an object with a non-empty obsCode" % index)
-            catalogue.append({"obsCode": item["obsCode"], "obsCodeDesc": str(item.get("obsCodeDesc", ""))})
-        with self.lock:
-            vdn = self._get_or_add(vdn_id)
-            vdn.catalogue = catalogue
-            vdn.known = frozenset(item["obsCode"] for item in catalogue)
-        return len(catalogue)
-
-
-def _seed_row(index, item):
-    """(displayResult, resultCode, obsCodes, defId or None) of one admin seeding item."""
-    if not isinstance(item, dict):
-        raise ValueError("results[%d] must be an object" % index)
-    display = item.get("displayResult")
-    code = item.get("resultCode") or ""
-    obs = item.get("obsCodes") or []
-    def_id = item.get("defId")
-    if not isinstance(display, str) or not isinstance(code, str):
-        raise ValueError("results[%d]: displayResult and resultCode must be strings" % index)
-    if not isinstance(obs, list) or not all(isinstance(c, str) for c in obs):
-        raise ValueError("results[%d]: obsCodes must be a list of strings" % index)
-    if def_id is not None and (not isinstance(def_id, str) or not def_id):
-        raise ValueError("results[%d]: defId must be a non-empty string" % index)
-    return display, code, list(dict.fromkeys(obs)), def_id
+def route(path, method, templates=None):
+    """The _Route of an API path (without any --path-prefix) and method; templates: compile_routes(), of ROUTES
+    when None."""
+    if not path or not path.startswith(API_BASE + "/"):
+        return _Route()
+    parts = path[len(API_BASE) + 1:].split("/")
+    found = [(template, template.bind(parts)) for template in (templates or _TEMPLATES)]
+    found = [(template, params) for template, params in found if params is not None]
+    if not found:
+        return _Route()
+    same = [(template, params) for template, params in found if template.segments == found[0][0].segments]
+    template, params = next((pair for pair in same if pair[0].method == method), same[0])
+    return _Route(template, params, tuple(sorted(set(pair[0].method for pair in same))))
 
 
 class RequestLog:
@@ -664,7 +351,20 @@ def normalize_fault(rule):
         out["set"], out["unset"] = _rewrite_fields(rule)
     elif "set" in rule or "unset" in rule:
         raise ValueError("fault set and unset are only allowed with kind rewrite")
+    if "where" in rule:
+        out["where"] = _where(rule["where"], call)
     return out
+
+
+def _where(where, call):
+    """The where selector of a rule: {path parameter name: value}; the rule fires only where they are equal."""
+    if not isinstance(where, dict) or not all(isinstance(value, str) for value in where.values()):
+        raise ValueError("fault where must be an object of path parameter names and string values")
+    unknown = set(where) - PATH_PARAMS[call]
+    if unknown:
+        raise ValueError("fault where: %s not a path parameter of %s (there are: %s)" % (
+            ", ".join(sorted(unknown)), call, ", ".join(sorted(PATH_PARAMS[call]))))
+    return dict(where)
 
 
 def _rewrite_fields(rule):
@@ -711,10 +411,12 @@ class Faults:
             self._rules.extend(rules)
             return len(self._rules)
 
-    def take(self, call):
+    def take(self, call, params):
+        """The first rule for this call whose where (if any) the request's path parameters fit; it counts down."""
         with self._lock:
             for index, rule in enumerate(self._rules):
-                if rule["call"] in (call, "any"):
+                where = rule.get("where", {})
+                if rule["call"] in (call, "any") and all(params.get(name) == where[name] for name in where):
                     rule["count"] -= 1
                     if rule["count"] <= 0:
                         del self._rules[index]
@@ -757,29 +459,6 @@ def _gateway_page(status):
 
 
 # ---------------------------------------------------------------- HTTP
-
-class _Route:
-    """Where an API request goes: call, vdn segment, defId segment, allowed method."""
-
-    __slots__ = ("call", "vdn", "def_id", "method")
-
-    def __init__(self, call="unknown", vdn=None, def_id=None, method=None):
-        self.call = call
-        self.vdn = vdn
-        self.def_id = def_id
-        self.method = method
-
-
-def route(path):
-    """The _Route of an API path (without any --path-prefix); None routes nowhere."""
-    if not path or not path.startswith(API_PREFIX):
-        return _Route()
-    parts = path[len(API_PREFIX):].split("/")
-    known = OPERATIONS.get(parts[-1])
-    if known is None or len(parts) != (3 if known[2] else 2):
-        return _Route()
-    return _Route(known[0], parts[0], parts[1] if known[2] else None, known[1])
-
 
 class ApiRequest:
     """What the answer of an API request depends on, kept apart from the handler (a late write outlives it)."""
@@ -878,67 +557,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     # --- the OpenAPI
 
     def _api(self, path, query, raw):
-        started = time.time()
-        sim = self.sim
-        if sim.config["latency_ms"] > 0:
-            time.sleep(sim.config["latency_ms"] / 1000.0)
-        pairs = parse_qsl(query, keep_blank_values=True)
-        body = raw.decode("utf-8", "replace") if raw else None
-        authorization = self.headers.get("Authorization")
-        request = ApiRequest(self.command, path, sim.api_path(path), pairs, body, self.headers.get("Content-Type"))
-        target = route(request.api_path)
-        request.auth = verify(self.command, path, pairs, self.headers, body, authorization, sim.secrets, sim.now(),
-                              required=sim.config["require_signed"])
-        fault = None
-        if target.call != "unknown" and self.command == target.method:
-            fault = sim.faults.take(target.call)
-        kind = fault["kind"] if fault else None
-        if fault and fault["delay"] and kind != "late":
-            time.sleep(fault["delay"])
-        perform = fault is None or kind == "slow" or (fault["act"] and kind != "late")
-        status, payload, extra = 0, None, ()
-        if perform or (kind in ("truncated", "rewrite") and target.call in READ_ONLY_CALLS):
-            status, payload, extra = sim.perform(request, target)
-            perform = True
-        record = {
-            "time": started, "method": self.command, "path": path, "query": dict(reversed(pairs)),
-            "vdn_id": _vdn_for_log(target.vdn), "call": target.call, "def_id": target.def_id,
-            "auth": request.auth, "signed_headers": declared_signed_headers(authorization),
-            "fault": kind, "performed": perform or (kind == "late" and fault["act"]),
-            "returnCode": payload.get("returnCode") if payload else None,
-            "body": body if body is not None else "",
-        }
-        if target.call == "create" and payload and payload.get("defId"):
-            record["def_id"] = payload["defId"]
-        if kind in ("reset_before", "reset_after"):
-            sent = None
-        elif kind in (None, "slow"):
-            sent = status
-        else:
-            sent = fault["status"]
-        record["status"] = sent
-        record["duration_ms"] = round((time.time() - started) * 1000.0, 3)
-        sim.log.add(record)
-        if kind == "late" and fault["act"]:
-            sim.perform_later(fault["delay"], request, target, record)
-        self._respond(fault, sent, payload, extra, target)
-
-    def _respond(self, fault, status, payload, extra, target):
-        kind = fault["kind"] if fault else None
-        if kind in ("reset_before", "reset_after"):
+        reply = self.sim.handle_api(self.command, path, query, self.headers, raw)
+        if reply is None:
             self._reset()
-        elif kind in ("status", "html", "rate_limit", "late"):
-            retry = fault["retry_after"]
-            self._send(status, _gateway_page(status), HTML_TYPE, (("Retry-After", str(retry)),) if retry is not None else ())
-        elif kind == "empty":
-            self._send(status, b"", JSON_TYPE)
-        elif kind == "truncated":
-            text = _json_bytes(payload or _success(CALL_OPERATIONS[target.call])).decode("utf-8")
-            self._send(status, text[:len(text) // 2].encode("utf-8"), JSON_TYPE)
-        elif kind == "rewrite":
-            self._send_json(status, rewritten(payload or _success(CALL_OPERATIONS[target.call]), fault), extra)
         else:
-            self._send_json(status, payload, extra)
+            status, content_type, data, extra = reply
+            self._send(status, data, content_type, extra)
 
     # --- the admin API
 
@@ -971,8 +595,31 @@ def _json_bytes(payload):
 
 
 def _vdn_for_log(text):
-    value = _parse_int(text)
+    value = parse_int(text)
     return value if value is not None else text
+
+
+def _logged_def_id(target, payload):
+    """The log's def_id: the path's defId, else the one a create answered (the real answer, not a rewritten one)."""
+    return target.params.get("defId") or (payload or {}).get("defId")
+
+
+def wire_answer(fault, status, payload, extra, target):
+    """(status, content type, body bytes, extra headers) of an API answer as its fault shapes it; None: a TCP reset."""
+    kind = fault["kind"] if fault else None
+    if kind in ("reset_before", "reset_after"):
+        return None
+    if kind in ("status", "html", "rate_limit", "late"):
+        retry = fault["retry_after"]
+        return status, HTML_TYPE, _gateway_page(status), (("Retry-After", str(retry)),) if retry is not None else ()
+    if kind == "empty":
+        return status, JSON_TYPE, b"", ()
+    if kind == "truncated":
+        text = _json_bytes(payload or success(target.template.operation)).decode("utf-8")
+        return status, JSON_TYPE, text[:len(text) // 2].encode("utf-8"), ()
+    if kind == "rewrite":
+        return status, JSON_TYPE, _json_bytes(rewritten(payload or success(target.template.operation), fault)), extra
+    return status, JSON_TYPE, _json_bytes(payload), extra
 
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -1024,7 +671,7 @@ class Simulator:
         }
         self.config = dict(self.start_config)
         self._generation = 0   # counts resets; a pending late write of an older generation is dropped
-        self.store = Store(args.default_obs_codes)
+        self.store = Store(default_obs_codes=args.default_obs_codes)
         self.faults = Faults()
         if args.faults:
             self.faults.add(load_faults(args.faults))
@@ -1062,38 +709,77 @@ class Simulator:
             return path
         return path[len(self.prefix):] if path.startswith(self.prefix + "/") else None
 
+    def authenticate(self, request, headers):
+        """The verifier's verdict on a request: "ok" or the reason for the 401."""
+        return verify(request.method, request.path, request.pairs, headers, request.body,
+                      headers.get("Authorization"), self.secrets, self.now(), required=self.config["require_signed"])
+
+    def handle_api(self, method, path, query, headers, raw):
+        """Serve one API request: logged, faults applied, done (or not) as they say.
+
+        path and query: raw, as received; headers: a dict or HTTPMessage; raw: the body bytes.
+        Returns (status, content type, body bytes, extra headers), or None for a TCP reset.
+        """
+        started = time.time()
+        if self.config["latency_ms"] > 0:
+            time.sleep(self.config["latency_ms"] / 1000.0)
+        pairs = parse_qsl(query, keep_blank_values=True)
+        body = raw.decode("utf-8", "replace") if raw else None
+        request = ApiRequest(method, path, self.api_path(path), pairs, body, headers.get("Content-Type"))
+        target = route(request.api_path, method)
+        request.auth = self.authenticate(request, headers)
+        fault = self.faults.take(target.call, target.params) if target.fits(method) else None
+        kind = fault["kind"] if fault else None
+        if fault and fault["delay"] and kind != "late":
+            time.sleep(fault["delay"])
+        perform = fault is None or kind == "slow" or (fault["act"] and kind != "late")
+        status, payload, extra = 0, None, ()
+        if perform or (kind in ("truncated", "rewrite") and target.call in READ_ONLY_CALLS):
+            status, payload, extra = self.perform(request, target)
+            perform = True
+        record = {
+            "time": started, "method": method, "path": path, "query": dict(reversed(pairs)),
+            "vdn_id": _vdn_for_log(target.params.get("vdnId")), "call": target.call,
+            "def_id": _logged_def_id(target, payload), "auth": request.auth,
+            "signed_headers": declared_signed_headers(headers.get("Authorization")),
+            "fault": kind, "performed": perform or (kind == "late" and fault["act"]),
+            "returnCode": payload.get("returnCode") if payload else None,
+            "body": body if body is not None else "",
+        }
+        if kind in ("reset_before", "reset_after"):
+            sent = None
+        elif kind in (None, "slow"):
+            sent = status
+        else:
+            sent = fault["status"]
+        record["status"] = sent
+        record["duration_ms"] = round((time.time() - started) * 1000.0, 3)
+        self.log.add(record)
+        if kind == "late" and fault["act"]:
+            self.perform_later(fault["delay"], request, target, record)
+        return wire_answer(fault, sent, payload, extra, target)
+
     def perform(self, request, target):
         """(HTTP status, JSON answer, extra headers) of an API request, doing what it asks."""
         if request.api_path is None or not request.api_path.startswith("/rest/"):
             return 404, answer("404", "no such resource: %s" % request.path), ()
         if request.auth != "ok":
             return 401, answer("401", request.auth), ()
-        if target.call == "unknown":
+        if target.template is None:
             return 404, answer("404", "no such resource: %s" % request.path), ()
-        if request.method != target.method:
-            return 405, answer("405", "method %s not allowed" % request.method), (("Allow", target.method),)
-        if target.method == "POST" and not request.content_type.lower().startswith("application/json"):
+        if not target.fits(request.method):
+            return 405, answer("405", "method %s not allowed" % request.method), (("Allow", ", ".join(target.allowed)),)
+        if request.method == "POST" and not request.content_type.lower().startswith("application/json"):
             return 415, answer("415", "Content-Type must be application/json"), ()
-        vdn_id = parse_vdn(target.vdn)
+        vdn_id = parse_vdn(target.params.get("vdnId"))
         if vdn_id is None:
             return 200, answer(ERR_VALUE, "vdnId must be 1..9999"), ()
         try:
-            payload = self._call(target, vdn_id, request)
-        except _Rejected as exc:
+            payload = target.template.handler(Call(self.store, vdn_id, target.params, request.pairs, request.body,
+                                                   self.config))
+        except Rejected as exc:
             payload = answer(exc.code, exc.desc)
         return 200, payload, ()
-
-    def _call(self, target, vdn_id, request):
-        """The Store call of a routed, authenticated request, with the config keys that change answers."""
-        store = self.store
-        if target.call in ("detail", "delete"):
-            return getattr(store, target.call)(vdn_id, target.def_id)
-        if target.call in ("create", "update"):
-            return getattr(store, target.call)(vdn_id, request.body, trim=self.config["trim_display"])
-        payload = getattr(store, target.call)(vdn_id, request.pairs)
-        if self.config["total_count"] is not None:
-            payload["totalCount"] = self.config["total_count"]   # the page itself stays real
-        return payload
 
     def perform_later(self, delay, request, target, record):
         """A late fault: do the request after delay seconds, then fill in its log record."""
@@ -1104,8 +790,8 @@ class Simulator:
                 return
             _status, payload, _extra = self.perform(request, target)
             changes = {"returnCode": payload.get("returnCode")}
-            if target.call == "create" and payload.get("defId"):
-                changes["def_id"] = payload["defId"]
+            if _logged_def_id(target, payload):
+                changes["def_id"] = _logged_def_id(target, payload)
             self.log.amend(record, changes)
 
         timer = threading.Timer(delay, write)
@@ -1149,9 +835,9 @@ class Simulator:
     def _results(self, params, _data):
         if params.get("vdn"):
             vdn_id = _admin_vdn(params["vdn"])
-            results = self.store.dump(vdn_id)[str(vdn_id)]
-            return 200, {"vdnId": vdn_id, "totalCount": len(results), "results": results}
-        return 200, {"vdns": self.store.dump()}
+            found = results(self.store).dump([vdn_id])[str(vdn_id)]
+            return 200, {"vdnId": vdn_id, "totalCount": len(found), "results": found}
+        return 200, {"vdns": results(self.store).dump(self.store.vdn_ids())}
 
     def _seed(self, _params, data):
         data = _admin_object(data)
@@ -1159,15 +845,19 @@ class Simulator:
         items = data.get("results")
         if not isinstance(items, list):
             raise ValueError("results must be a list")
-        return 200, {"vdnId": vdn_id, "defIds": self.store.seed(vdn_id, items)}
+        return 200, {"vdnId": vdn_id, "defIds": results(self.store).seed(vdn_id, items)}
 
     def _delete_results(self, params, _data):
-        self.store.remove_vdn(_admin_vdn(params["vdn"]) if params.get("vdn") else None)
+        if params.get("vdn"):
+            results(self.store).remove_vdn(_admin_vdn(params["vdn"]))
+        else:   # every VDN: the catalogue overrides go too
+            results(self.store).clear()
+            catalogues(self.store).clear()
         return 200, {"status": "deleted"}
 
     def _obs_codes(self, params, _data):
         vdn_id = _admin_vdn(params.get("vdn"))
-        return 200, {"vdnId": vdn_id, "obsCodes": self.store.catalogue(vdn_id)}
+        return 200, {"vdnId": vdn_id, "obsCodes": catalogues(self.store).catalogue(vdn_id)}
 
     def _set_obs_codes(self, _params, data):
         data = _admin_object(data)
@@ -1175,7 +865,7 @@ class Simulator:
         items = data.get("obsCodes")
         if not isinstance(items, list):
             raise ValueError("obsCodes must be a list")
-        return 200, {"vdnId": vdn_id, "count": self.store.set_catalogue(vdn_id, items)}
+        return 200, {"vdnId": vdn_id, "count": catalogues(self.store).replace(vdn_id, items)}
 
     def _get_config(self, _params, _data):
         return 200, dict(self.config)

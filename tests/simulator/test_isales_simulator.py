@@ -435,7 +435,8 @@ def test_vdn_id_validated_for_every_call(server, vdn):
     ]
     for resp in answers:
         assert vendor(resp, "02000007")["resultDesc"] == "vdnId must be 1..9999"
-    assert [r["call"] for r in server.requests_log()] == ["obs_codes", "list", "create", "update", "delete", "detail"]
+    assert [r["call"] for r in server.requests_log()] == [
+        "obs_code.list", "ob_result.list", "ob_result.create", "ob_result.update", "ob_result.delete", "ob_result.detail"]
 
 
 @pytest.mark.parametrize("operation", ["queryOBSResults", "queryOBSResultCode"])
@@ -500,7 +501,7 @@ def test_unknown_path_wrong_method_and_content_type(server):
     assert resp.status_code == 415
     resp = server.session.get(server.url + "/nothing", verify=server.ca)
     assert resp.status_code == 404
-    assert [r["call"] for r in server.requests_log()] == ["unknown", "create", "create", "unknown"]
+    assert [r["call"] for r in server.requests_log()] == ["unknown", "ob_result.create", "ob_result.create", "unknown"]
 
 
 def test_connection_is_kept_alive(server):
@@ -541,7 +542,7 @@ def _faulty_create(server, **kwargs):
     ({"kind": "status", "retry_after": 3, "delay": 0.2}, 503, False),
 ])
 def test_answering_faults(server, rule, status, created):
-    rule = dict(rule, call="create")
+    rule = dict(rule, call="ob_result.create")
     server.admin("POST", "faults", {"faults": [rule]})
     resp = _faulty_create(server)
     assert resp.status_code == status
@@ -565,14 +566,14 @@ def test_answering_faults(server, rule, status, created):
 def test_truncated_listing_is_half_the_real_answer(server):
     create(server)
     full = server.api("GET", "12/queryOBSResults", query={"pageSize": "50", "pageNum": "1"}).text
-    server.admin("POST", "faults", {"faults": [{"call": "list", "kind": "truncated"}]})
+    server.admin("POST", "faults", {"faults": [{"call": "ob_result.list", "kind": "truncated"}]})
     cut = server.api("GET", "12/queryOBSResults", query={"pageSize": "50", "pageNum": "1"}).text
     assert cut == full[:len(full) // 2]
 
 
 @pytest.mark.parametrize("kind, created", [("reset_before", False), ("reset_after", True)])
 def test_connection_reset_faults(server, kind, created):
-    server.admin("POST", "faults", {"faults": [{"call": "create", "kind": kind}]})
+    server.admin("POST", "faults", {"faults": [{"call": "ob_result.create", "kind": kind}]})
     with pytest.raises(requests.exceptions.ConnectionError):
         _faulty_create(server)
     record = server.last_record()
@@ -583,7 +584,7 @@ def test_connection_reset_faults(server, kind, created):
 
 
 def test_reset_is_an_abrupt_tcp_reset(server):
-    server.admin("POST", "faults", {"faults": [{"call": "list", "kind": "reset_before"}]})
+    server.admin("POST", "faults", {"faults": [{"call": "ob_result.list", "kind": "reset_before"}]})
     context = ssl.create_default_context(cafile=server.ca)
     conn = http.client.HTTPSConnection("localhost", server.info["port"], context=context, timeout=10)
     path = API + "12/queryOBSResults"
@@ -597,7 +598,7 @@ def test_reset_is_an_abrupt_tcp_reset(server):
 
 
 def test_slow_fault_writes_after_the_client_gave_up(server):
-    server.admin("POST", "faults", {"faults": [{"call": "create", "kind": "slow", "delay": 1.2}]})
+    server.admin("POST", "faults", {"faults": [{"call": "ob_result.create", "kind": "slow", "delay": 1.2}]})
     with pytest.raises(requests.exceptions.Timeout):
         _faulty_create(server, timeout=0.4)
     assert server.results(12) == []
@@ -611,12 +612,12 @@ def test_slow_fault_writes_after_the_client_gave_up(server):
 
 def test_fault_matching_order_and_count(server):
     server.admin("POST", "faults", {"faults": [
-        {"call": "delete", "kind": "status", "status": 500},
+        {"call": "ob_result.delete", "kind": "status", "status": 500},
         {"call": "any", "kind": "status", "status": 502, "count": 2},
-        {"call": "list", "kind": "rate_limit"},
+        {"call": "ob_result.list", "kind": "rate_limit"},
     ]})
     pending = server.admin("GET", "faults")["faults"]
-    assert [(f["call"], f["count"]) for f in pending] == [("delete", 1), ("any", 2), ("list", 1)]
+    assert [(f["call"], f["count"]) for f in pending] == [("ob_result.delete", 1), ("any", 2), ("ob_result.list", 1)]
     query = {"pageSize": "5", "pageNum": "1"}
     assert server.api("GET", "12/queryOBSResults", query=query).status_code == 502
     assert server.api("GET", "12/queryOBSResultCode", query=query).status_code == 502
@@ -629,6 +630,47 @@ def test_fault_matching_order_and_count(server):
     assert server.admin("DELETE", "faults")["cleared"] == 1
     server.admin("POST", "faults", {"faults": [{"kind": "nonsense"}]}, expect=400)
     server.admin("POST", "faults", {"faults": [{"kind": "status", "call": "everything"}]}, expect=400)
+
+
+def test_a_fault_with_where_fires_only_for_those_path_parameters(server):
+    first, second = create(server, display="Where 1"), create(server, display="Where 2")
+    server.admin("POST", "faults", {"faults": [
+        {"call": "ob_result.detail", "kind": "status", "status": 502, "where": {"defId": second}}]})
+    assert server.admin("GET", "faults")["faults"][0]["where"] == {"defId": second}
+    assert vendor(server.api("GET", "12/%s/queryObsResultDetail" % first))["obResult"]["defId"] == first
+    assert server.api("DELETE", "12/%s/deleteObsResult" % second).status_code == 200, "another call: no fault"
+    assert server.api("GET", "12/%s/queryObsResultDetail" % second).status_code == 502
+    assert server.admin("GET", "faults")["faults"] == []
+    assert [(r["call"], r["def_id"], r["fault"]) for r in server.requests_log()[-3:]] == [
+        ("ob_result.detail", first, None), ("ob_result.delete", second, None), ("ob_result.detail", second, "status")]
+    server.admin("POST", "faults", {"faults": [{"kind": "status", "where": {"vdnId": "13"}}]})
+    assert server.api("GET", "12/queryOBSResults", query={"pageSize": "5", "pageNum": "1"}).status_code == 200
+    assert server.api("GET", "13/queryOBSResults", query={"pageSize": "5", "pageNum": "1"}).status_code == 503
+
+
+@pytest.mark.parametrize("rule,fragment", [
+    ({"kind": "status", "call": "list"}, "fault call must be one of obs_code.list, ob_result.list, ob_result.detail, "
+                                         "ob_result.create, ob_result.update, ob_result.delete, any"),
+    ({"kind": "status", "call": "ob_result.list", "where": {"defId": "1"}}, "defId not a path parameter of ob_result.list"),
+    ({"kind": "status", "call": "ob_result.detail", "where": {"defId": 1}}, "fault where must be an object"),
+    ({"kind": "status", "where": ["defId"]}, "fault where must be an object"),
+    ({"kind": "status", "when": {"defId": "1"}}, "unknown fault fields: when"),
+])
+def test_bad_fault_rules_are_refused_with_the_reason(server, rule, fragment):
+    assert fragment in server.admin("POST", "faults", {"faults": [rule]}, expect=400)["error"]
+
+
+def test_routes_prefer_literal_segments_to_path_parameters():
+    templates = sim.compile_routes(sim.ROUTES + (("GET", "/{vdnId}/{campaignId}", "campaign.detail", None),))
+    listing = sim.route(API + "12/queryOBSResults", "GET", templates)
+    assert (listing.call, listing.params) == ("ob_result.list", {"vdnId": "12"})
+    campaign = sim.route(API + "12/C1", "GET", templates)
+    assert (campaign.call, campaign.params) == ("campaign.detail", {"vdnId": "12", "campaignId": "C1"})
+    detail = sim.route(API + "12/1645244637/queryObsResultDetail", "GET", templates)
+    assert detail.params == {"vdnId": "12", "defId": "1645244637"}
+    wrong = sim.route(API + "12/queryOBSResults", "POST", templates)
+    assert wrong.call == "ob_result.list" and not wrong.fits("POST") and wrong.allowed == ("GET",)
+    assert sim.route(API + "12/x/queryOBSResults", "GET", templates).call == "unknown"
 
 
 # ---------------------------------------------------------------- admin API
@@ -655,7 +697,7 @@ def test_admin_api(server):
     keys = {"seq", "time", "method", "path", "query", "vdn_id", "call", "status", "returnCode", "fault", "auth", "body",
             "signed_headers"}
     assert keys <= set(log[-1])
-    assert log[-1]["vdn_id"] == 13 and log[-1]["call"] == "create" and json.loads(log[-1]["body"])["obsCodes"] == ["00601"]
+    assert log[-1]["vdn_id"] == 13 and log[-1]["call"] == "ob_result.create" and json.loads(log[-1]["body"])["obsCodes"] == ["00601"]
     assert server.requests_log(since=log[-2]["seq"]) == [log[-1]]
     assert server.admin("DELETE", "requests")["cleared"] == len(log)
     assert server.requests_log() == []
@@ -746,7 +788,7 @@ def test_signed_header_dialects_are_accepted(server, names):
     vendor(dialect_api(server, "DELETE", "12/%s/deleteObsResult" % def_id, names))
     assert server.results(12) == []
     log = server.requests_log()
-    assert [r["call"] for r in log] == ["list", "create", "update", "detail", "delete"]
+    assert [r["call"] for r in log] == ["ob_result.list", "ob_result.create", "ob_result.update", "ob_result.detail", "ob_result.delete"]
     assert [(r["auth"], r["signed_headers"]) for r in log] == [("ok", ";".join(names))] * 5
 
 
@@ -829,7 +871,7 @@ def _clock_offset(date_text):
 
 def test_every_answer_has_one_date_from_the_simulator_clock(server):
     assert server.admin("POST", "config", {"clock_offset_seconds": 600})["clock_offset_seconds"] == 600
-    server.admin("POST", "faults", {"faults": [{"call": "detail", "kind": "status", "status": 502}]})
+    server.admin("POST", "faults", {"faults": [{"call": "ob_result.detail", "kind": "status", "status": 502}]})
     query = {"pageSize": "5", "pageNum": "1"}
     list_path = API + "12/queryOBSResults"
     auth = signer.authorization(ACCESS_KEY, SECRET, "GET", list_path, query=query, headers={"host": server.host})
@@ -864,7 +906,7 @@ def test_clock_offsets_add_up_and_twenty_minutes_is_refused(server):
 # ---------------------------------------------------------------- servers that lie or are hostile
 
 def test_late_fault_answers_at_once_and_writes_later(server):
-    server.admin("POST", "faults", {"faults": [{"call": "create", "kind": "late", "delay": 1.5}]})
+    server.admin("POST", "faults", {"faults": [{"call": "ob_result.create", "kind": "late", "delay": 1.5}]})
     started = time.monotonic()
     resp = server.api("POST", "12/createObResult", body={"displayResult": "Late", "obsCodes": ["00601"]})
     assert resp.status_code == 504 and resp.headers["Content-Type"].startswith("text/html") and "<html>" in resp.text
@@ -885,7 +927,7 @@ def test_late_fault_answers_at_once_and_writes_later(server):
         lines = [json.loads(line) for line in handle]
     assert [line for line in lines if line["seq"] == record["seq"]][-1] == record
     # a reset drops a late write that is still pending
-    server.admin("POST", "faults", {"faults": [{"call": "create", "kind": "late", "delay": 0.5}]})
+    server.admin("POST", "faults", {"faults": [{"call": "ob_result.create", "kind": "late", "delay": 0.5}]})
     assert server.api("POST", "12/createObResult", body={"displayResult": "Dropped", "obsCodes": ["00601"]}).status_code == 504
     server.admin("POST", "reset")
     time.sleep(0.8)
@@ -895,10 +937,10 @@ def test_late_fault_answers_at_once_and_writes_later(server):
 def test_rewrite_fault_changes_top_level_fields_of_the_real_answer(server):
     made = [create(server, display="r%d" % n) for n in range(3)]
     server.admin("POST", "faults", {"faults": [
-        {"call": "list", "kind": "rewrite", "set": {"totalCount": 100000}, "count": 2},
-        {"call": "create", "kind": "rewrite", "unset": ["returnCode", "resultCode"]},
-        {"call": "create", "kind": "rewrite", "set": {"defId": "../../x"}},
-        {"call": "create", "kind": "rewrite", "act": False, "status": 202, "set": {"extra": [1]}, "unset": ["defId"]},
+        {"call": "ob_result.list", "kind": "rewrite", "set": {"totalCount": 100000}, "count": 2},
+        {"call": "ob_result.create", "kind": "rewrite", "unset": ["returnCode", "resultCode"]},
+        {"call": "ob_result.create", "kind": "rewrite", "set": {"defId": "../../x"}},
+        {"call": "ob_result.create", "kind": "rewrite", "act": False, "status": 202, "set": {"extra": [1]}, "unset": ["defId"]},
     ]})
     pending = server.admin("GET", "faults")["faults"]
     assert pending[0]["set"] == {"totalCount": 100000} and pending[0]["unset"] == [] and pending[0]["act"] is True
@@ -915,7 +957,7 @@ def test_rewrite_fault_changes_top_level_fields_of_the_real_answer(server):
     assert fake.status_code == 202 and fake.json() == dict(sim.answer("0200000", "createObResult Success!"), extra=[1])
     stored = [r["defId"] for r in server.results(12)]
     assert len(stored) == 5 and stored[3] == unset.json()["defId"] and "../../x" not in stored
-    log = [r for r in server.requests_log() if r["call"] == "create"][-3:]
+    log = [r for r in server.requests_log() if r["call"] == "ob_result.create"][-3:]
     assert [(r["fault"], r["performed"], r["status"], r["returnCode"]) for r in log] == [
         ("rewrite", True, 200, "0200000"), ("rewrite", True, 200, "0200000"), ("rewrite", False, 202, None)]
     assert log[1]["def_id"] == stored[4]   # the log holds what the server really did
@@ -1104,8 +1146,8 @@ def test_path_prefix_and_start_config_options(tmp_path):
             assert dialect_api(running, "GET", "1/queryOBSResults", THREE, query=query, prefix=prefix).status_code == 404
         log = running.requests_log()
         assert [(r["path"], r["call"], r["status"]) for r in log] == [
-            ("/my%20gw" + path, "list", 401), ("/my%20gw" + path, "list", 200),
-            ("/my%20gw" + API + "1/createObResult", "create", 200), ("/my%20gw" + path, "list", 401),
+            ("/my%20gw" + path, "ob_result.list", 401), ("/my%20gw" + path, "ob_result.list", 200),
+            ("/my%20gw" + API + "1/createObResult", "ob_result.create", 200), ("/my%20gw" + path, "ob_result.list", 401),
             (path, "unknown", 404), ("/my%20GW" + path, "unknown", 404), ("/my%20gw2" + path, "unknown", 404)]
         running.admin("POST", "config", {"require_signed": None, "total_count": None, "trim_display": False})
         running.admin("POST", "reset")

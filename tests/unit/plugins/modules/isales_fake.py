@@ -1,168 +1,133 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, huawei.isales contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""An in-memory CC-iSales API behind the `responses` mock, for module tests.
+"""The CC-iSales simulator (tests/simulator/) in-process, behind the `responses` mock, for module tests.
 
-Unlike a fixed sequence of mocked answers it keeps state, so tests of modules
-that read concurrently (in any order) stay deterministic. Faults can be queued
-per call: fail("create", status=502, act=True) answers the next create with
-HTTP 502 after doing it (an ambiguous failure of a write that happened).
+Every request goes through the simulator's own routing table, handlers, store, fault rules and
+request log -- no socket, no TLS. It keeps state, so tests of modules that read concurrently (in
+any order) stay deterministic. Faults can be queued per call: fail("ob_result.create", status=502,
+act=True) answers the next create with HTTP 502 after doing it (an ambiguous failure of a write
+that happened); fake.faults takes any simulator fault rule. With a secret_key, every request's
+auth-v2 signature is checked by the simulator's verifier (401 when wrong).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import itertools
+import email.utils
+import importlib
 import json
+import os
 import re
-import threading
-from urllib.parse import parse_qsl, urlsplit
+import sys
+from urllib.parse import urlsplit
 
+import requests
 import responses
 
+SIMULATOR_DIR = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "simulator"))
+if SIMULATOR_DIR not in sys.path:
+    sys.path.insert(0, SIMULATOR_DIR)
+isales_simulator = importlib.import_module("isales_simulator")
+results = importlib.import_module("sim_resources.ob_results").results
+
 BASE = "https://isales.example.com:28443"
+WRITE_CALLS = frozenset(isales_simulator.CALLS) - isales_simulator.READ_ONLY_CALLS
 OK = "0200000"
 
 
-def _answer(status=200, code=OK, desc="Success", **payload):
-    body = {"returnCode": code, "resultCode": code, "returnDesc": desc, "resultDesc": desc}
-    body.update(payload)
-    return status, {"Content-Type": "application/json;charset=UTF-8"}, json.dumps(body)
+class _InProcess(isales_simulator.Simulator):
+    """A simulator that serves no socket; it may skip the signature check, cap page sizes and race creates."""
+
+    def __init__(self, access_key, secret_key, catalogue, page_size_cap):
+        args = isales_simulator.parse_args(["--state-dir", os.curdir, "--access-key", access_key, "--lifetime", "0"])[0]
+        isales_simulator.Simulator.__init__(self, args, secret_key or "-")
+        self.store = isales_simulator.Store(default_obs_codes=args.default_obs_codes, default_catalogue=catalogue)
+        self.check_signatures = secret_key is not None
+        self.page_size_cap = page_size_cap
+        self.racers = {}
+
+    def authenticate(self, request, headers):
+        if not self.check_signatures:
+            return "ok"
+        return isales_simulator.Simulator.authenticate(self, request, headers)
+
+    def perform(self, request, target):
+        if self.page_size_cap is not None:   # a server that answers smaller pages than asked
+            request.pairs = [(k, str(min(int(v), self.page_size_cap)) if k == "pageSize" and v.isdigit() else v)
+                             for k, v in request.pairs]
+        status, payload, extra = isales_simulator.Simulator.perform(self, request, target)
+        if target.call == "ob_result.create" and payload.get("returnCode") == OK:
+            data = json.loads(request.body)
+            racer = self.racers.pop(data["displayResult"], None)
+            if racer is not None:   # another run created the same at the same moment, with this defId
+                results(self.store).seed(int(target.params["vdnId"]), [dict(data, defId=racer)])
+        return status, payload, extra
 
 
 class FakeIsales(object):
-    """The six external-result calls of one server, for any VDN."""
+    """One server's API, for any VDN."""
 
-    def __init__(self, rsps, base=BASE, page_size_cap=50, catalogue=None):
+    def __init__(self, rsps, base=BASE, page_size_cap=None, catalogue=None, secret_key=None, access_key="ak"):
         self.base = base
-        self.page_size_cap = page_size_cap
-        self.lock = threading.Lock()
-        self.vdns = {}      # vdn -> {defId: {"displayResult", "resultCode", "obsCodes"}}
         self.catalogue = catalogue if catalogue is not None else [
             {"obsCode": "%05d" % (601 + i), "obsCodeDesc": "Code %d" % i} for i in range(60)]
-        self.calls = []     # (call, vdn, defId or None, body or None)
-        self.faults = []    # [call, status, act, count, code]
-        self.racers = {}    # displayResult -> defId another run "creates" at the same moment as ours
-        self._ids = itertools.count(1000)
-        prefix = re.escape(base + "/rest/isales/v1/openapi/campaigns/") + r"(\d+)/"
-        for method, pattern, handler in (
-                (responses.GET, r"queryOBSResults", self._list),
-                (responses.GET, r"queryOBSResultCode", self._codes),
-                (responses.GET, r"([^/?]+)/queryObsResultDetail", self._detail),
-                (responses.POST, r"createObResult", self._create),
-                (responses.POST, r"updateObResult", self._update),
-                (responses.DELETE, r"([^/?]+)/deleteObsResult", self._delete)):
-            rsps.add_callback(method, re.compile(prefix + pattern + r"(\?.*)?$"), callback=self._wrap(handler))
+        self.sim = _InProcess(access_key, secret_key, self.catalogue, page_size_cap)
+        self.faults = self.sim.faults      # the simulator's fault rules (add([rule, ...]), pending(), clear())
+        self.racers = self.sim.racers      # displayResult -> defId another run "creates" at the same moment as ours
+        for method in (responses.GET, responses.POST, responses.PUT, responses.DELETE, responses.PATCH):
+            rsps.add_callback(method, re.compile(re.escape(base) + "/"), callback=self._answer)
 
     # -- set-up and inspection ----------------------------------------------
 
     def seed(self, vdn, *items):
         """items: (displayResult, resultCode or None, [obs codes]); returns their defIds."""
-        ids = []
-        with self.lock:
-            results = self.vdns.setdefault(vdn, {})
-            for text, code, codes in items:
-                def_id = str(next(self._ids))
-                results[def_id] = {"displayResult": text, "resultCode": code or "", "obsCodes": list(codes)}
-                ids.append(def_id)
-        return ids
+        return results(self.sim.store).seed(vdn, [
+            {"displayResult": text, "resultCode": code or "", "obsCodes": list(codes)} for text, code, codes in items])
 
     def fail(self, call, status=502, act=False, count=1, code=None):
         """The next `count` calls of `call` answer HTTP `status`; act: do the call anyway.
         code: instead, refuse the call with this vendor returnCode (HTTP 200, not done)."""
-        self.faults.append([call, status, act, count, code])
+        if code is None:
+            rule = {"call": call, "kind": "status", "status": status, "act": act, "count": count}
+        else:
+            rule = {"call": call, "kind": "rewrite", "act": False, "count": count,
+                    "set": isales_simulator.answer(code, "refused by the test")}
+        self.faults.add([rule])
+
+    @property
+    def vdns(self):
+        """{vdn: {defId: {defId, displayResult, resultCode, obsCodes (sorted)}}}, in creation order."""
+        dump = results(self.sim.store).dump(self.sim.store.vdn_ids())
+        return dict((int(vdn), dict((r["defId"], r) for r in found)) for vdn, found in dump.items())
 
     def state(self, vdn):
         """{displayResult: (resultCode or None, sorted codes)} of a VDN."""
-        return dict((r["displayResult"], (r["resultCode"] or None, sorted(r["obsCodes"])))
-                    for r in self.vdns.get(vdn, {}).values())
+        return dict((r["displayResult"], (r["resultCode"] or None, r["obsCodes"])) for r in self.vdns.get(vdn, {}).values())
+
+    @property
+    def calls(self):
+        """(call, vdn, defId or None, JSON body or None) of every request, in order (the simulator's request log)."""
+        return [(r["call"], r["vdn_id"], r["def_id"], json.loads(r["body"]) if r["body"] else None)
+                for r in self.sim.log.since(0)]
 
     def count(self, *calls):
         return len([c for c in self.calls if c[0] in calls])
 
     def writes(self):
-        return [c for c in self.calls if c[0] in ("create", "update", "delete")]
+        return [c for c in self.calls if c[0] in WRITE_CALLS]
 
     # -- plumbing ---------------------------------------------------------------
 
-    def _wrap(self, handler):
-        call = handler.__name__.strip("_")
-
-        def callback(request):
-            parts = urlsplit(request.url)
-            match = re.search(r"/campaigns/(\d+)/(?:([^/]+)/)?[A-Za-z]+$", parts.path)
-            vdn = int(match.group(1))
-            def_id = match.group(2)
-            body = json.loads(request.body) if request.body else None
-            query = dict(parse_qsl(parts.query))
-            with self.lock:
-                self.calls.append((call, vdn, def_id, body))
-                fault = None
-                for rule in self.faults:
-                    if rule[0] == call:
-                        fault = rule
-                        rule[3] -= 1
-                        if rule[3] <= 0:
-                            self.faults.remove(rule)
-                        break
-                if fault is not None and fault[4] is not None:
-                    return _answer(code=fault[4], desc="refused by the test")
-                if fault is not None and not fault[2]:
-                    return fault[1], {"Content-Type": "text/html"}, "<html>%d</html>" % fault[1]
-                answer = handler(vdn, def_id, body, query)
-                if fault is not None:
-                    return fault[1], {"Content-Type": "text/html"}, "<html>%d</html>" % fault[1]
-                return answer
-        return callback
-
-    def _page(self, items, query):
-        size = min(int(query["pageSize"]), self.page_size_cap)
-        number = int(query["pageNum"])
-        return items[(number - 1) * size:number * size]
-
-    def _list(self, vdn, _def_id, _body, query):
-        results = self.vdns.get(vdn, {})
-        data = [{"defId": k, "displayResult": v["displayResult"], "resultCode": v["resultCode"]}
-                for k, v in results.items()]
-        return _answer(totalCount=len(data), data=self._page(data, query))
-
-    def _codes(self, _vdn, _def_id, _body, query):
-        return _answer(totalCount=len(self.catalogue), obsCodes=self._page(self.catalogue, query))
-
-    def _detail(self, vdn, def_id, _body, _query):
-        result = self.vdns.get(vdn, {}).get(def_id)
-        if result is None:
-            return _answer(code="02000007", desc="defId %s does not exist" % def_id)
-        maps = [{"mapId": str(i), "defId": def_id, "failCode": c, "vdnId": vdn} for i, c in enumerate(result["obsCodes"])]
-        return _answer(obResult={"defId": def_id, "displayResult": result["displayResult"], "vdnId": vdn,
-                                 "resultCode": result["resultCode"], "resultMapList": maps})
-
-    def _create(self, vdn, _def_id, body, _query):
-        results = self.vdns.setdefault(vdn, {})
-        code = body.get("resultCode") or ""
-        if code and any(r["resultCode"] == code for r in results.values()):
-            return _answer(code="0200001", desc="resultCode %s already exists" % code)
-        known = set(item["obsCode"] for item in self.catalogue)
-        unknown = [c for c in body["obsCodes"] if c not in known]
-        if unknown:
-            return _answer(code="02000007", desc="unknown obsCodes: %s" % ", ".join(unknown))
-        def_id = str(next(self._ids))
-        results[def_id] = {"displayResult": body["displayResult"], "resultCode": code, "obsCodes": list(body["obsCodes"])}
-        racer = self.racers.pop(body["displayResult"], None)
-        if racer is not None:
-            results[racer] = dict(results[def_id])
-        return _answer(desc="createObResult Success!", defId=def_id)
-
-    def _update(self, vdn, _def_id, body, _query):
-        result = self.vdns.get(vdn, {}).get(body["defId"])
-        if result is None:
-            return _answer(code="02000007", desc="defId does not exist")
-        result["displayResult"] = body["displayResult"]
-        result["obsCodes"] = list(body["obsCodes"])
-        return _answer(desc="updateObResult Success!")
-
-    def _delete(self, vdn, def_id, _body, _query):
-        if self.vdns.get(vdn, {}).pop(def_id, None) is None:
-            return _answer(code="02000007", desc="defId does not exist")
-        return _answer(desc="deleteObsResult Success!")
+    def _answer(self, request):
+        parts = urlsplit(request.url)
+        body = request.body
+        raw = body.encode("utf-8") if isinstance(body, str) else (body or b"")
+        reply = self.sim.handle_api(request.method, parts.path, parts.query, request.headers, raw)
+        if reply is None:
+            raise requests.exceptions.ConnectionError("connection reset (a simulator fault)")
+        status, content_type, data, extra = reply
+        headers = dict(extra)
+        headers.update({"Content-Type": content_type, "Date": email.utils.formatdate(self.sim.now(), usegmt=True)})
+        return status, headers, data

@@ -49,7 +49,7 @@ def test_filters_read_only_the_details_kept(fake, run, filters, expected):
     fake.seed(VDN, ("Busy", "003", ["00603"]), ("No answer", None, ["00602"]))
     result, failed = run(isales_ob_result_info, **filters)
     assert not failed and [r["display_result"] for r in result["ob_results"]] == expected
-    assert fake.count("detail") == len(expected) and result["total"] == 2
+    assert fake.count("ob_result.detail") == len(expected) and result["total"] == 2
 
 
 def test_without_obs_codes_only_the_listing_is_read(fake, run):
@@ -57,7 +57,7 @@ def test_without_obs_codes_only_the_listing_is_read(fake, run):
     result, failed = run(isales_ob_result_info, include_obs_codes=False, max_workers=3)
     assert not failed and len(result["ob_results"]) == 101 and result["ob_results"][100]["display_result"] == "R100"
     assert result["ob_results"][0]["obs_codes"] is None
-    assert fake.count("list") == 3 and fake.count("detail") == 0 and result["api_requests"] == 3
+    assert fake.count("ob_result.list") == 3 and fake.count("ob_result.detail") == 0 and result["api_requests"] == 3
 
 
 def test_many_details_concurrently(fake, run):
@@ -66,7 +66,7 @@ def test_many_details_concurrently(fake, run):
     assert not failed and len(result["ob_results"]) == 60
     assert [r["result_code"] for r in result["ob_results"]] == ["C%d" % i for i in range(60)]
     assert all(r["obs_codes"] == ["00601", "00602"] for r in result["ob_results"])
-    assert fake.count("detail") == 60 and fake.count("list") == 2
+    assert fake.count("ob_result.detail") == 60 and fake.count("ob_result.list") == 2
 
 
 def test_an_empty_vdn(fake, run):
@@ -76,7 +76,7 @@ def test_an_empty_vdn(fake, run):
 
 def test_a_failing_read_fails_the_task_with_its_call(fake, run):
     fake.seed(VDN, ("Busy", "003", ["00603"]))
-    fake.fail("detail", status=500, count=10)
+    fake.fail("ob_result.detail", status=500, count=10)
     result, failed = run(isales_ob_result_info, retries=1)
     assert failed and result["status"] == 500 and "queryObsResultDetail" in result["call"]
     assert "gave up after 2 tries" in result["msg"]
@@ -100,7 +100,7 @@ def test_obs_code_catalogue(fake, run):
     assert not failed and not result["changed"] and result["total"] == 60 and len(result["obs_codes"]) == 60
     assert result["obs_codes"][0] == {"obs_code": "00601", "description": "Code 0"}
     assert result["obs_codes"][59]["obs_code"] == "00660"
-    assert result["unknown_obs_codes"] == [] and fake.count("codes") == 2 and result["api_requests"] == 2
+    assert result["unknown_obs_codes"] == [] and fake.count("obs_code.list") == 2 and result["api_requests"] == 2
 
 
 def test_obs_code_filter_names_the_unknown_codes(fake, run):

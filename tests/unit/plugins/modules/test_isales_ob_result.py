@@ -274,12 +274,12 @@ def test_ambiguous_create_that_happened_is_not_repeated(api, run):
 def test_ambiguous_create_that_landed_beside_a_racers_copy_leaves_one_result(fake, run):
     # Our create lands but its answer is lost (502); another run created the same text at the same moment.
     fake.racers["No answer"] = "7"
-    fake.fail("create", status=502, act=True)
+    fake.fail("ob_result.create", status=502, act=True)
     result, failed = run(result_code=None)
     assert not failed and result["changed"]
     assert list(fake.vdns[12]) == ["7"], "one result stays: the lowest defId"
     assert result["defId"] == "7" and len(result["duplicates_removed"]) == 1
-    assert fake.count("create") == 1 and fake.count("delete") == 1
+    assert fake.count("ob_result.create") == 1 and fake.count("ob_result.delete") == 1
     result, failed = run(result_code=None)
     assert not failed and not result["changed"], "the next run changes nothing"
 

@@ -29,20 +29,20 @@ def test_unknown_codes_are_named_and_nothing_is_written(fake, run):
     result, failed = run(validate_obs_codes=True)
     assert failed and "08888, 09999" in result["msg"] and "catalogue of VDN %d" % VDN in result["msg"]
     assert result["unknown_obs_codes"] == ["08888", "09999"]
-    assert fake.count("codes") == 2 and not fake.writes() and fake.count("list") == 0
+    assert fake.count("obs_code.list") == 2 and not fake.writes() and fake.count("ob_result.list") == 0
 
 
 def test_known_codes_pass(fake, run):
     result, failed = run(validate_obs_codes=True, obs_codes=["00601", "00660"])
-    assert not failed and result["changed"] and fake.count("create") == 1
+    assert not failed and result["changed"] and fake.count("ob_result.create") == 1
 
 
 def test_off_by_default_costs_no_read(fake, run):
     result, failed = run(obs_codes=["00601"])
-    assert not failed and fake.count("codes") == 0
+    assert not failed and fake.count("obs_code.list") == 0
 
 
 def test_not_used_when_deleting(fake, run):
     fake.seed(VDN, ("Busy", "003", ["00601"]))
     result, failed = run(validate_obs_codes=True, state="absent", obs_codes=None)
-    assert not failed and result["changed"] and fake.count("codes") == 0
+    assert not failed and result["changed"] and fake.count("obs_code.list") == 0

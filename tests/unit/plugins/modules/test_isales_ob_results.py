@@ -51,8 +51,8 @@ def test_merged_creates_what_is_missing_with_one_listing(fake, run):
     assert len(result["unchanged"]) == 1 and result["updated"] == [] and result["deleted"] == []
     # One listing to plan, the catalogue (2 pages of codes) to check what is written, and one
     # listing after the creates (for another run's copies).
-    assert fake.count("list") == 2 and fake.count("detail") == 1 and fake.count("create") == 2
-    assert fake.count("codes") == 2 and result["api_requests"] == 7
+    assert fake.count("ob_result.list") == 2 and fake.count("ob_result.detail") == 1 and fake.count("ob_result.create") == 2
+    assert fake.count("obs_code.list") == 2 and result["api_requests"] == 7
     assert result["duplicates_removed"] == []
     assert len(result["diff"]) == 2 and result["diff"][0]["before"] == {}
     assert result["diff"][0]["after"]["obs_codes"] == ["00602", "00606"]
@@ -67,7 +67,7 @@ def test_second_run_changes_nothing(fake, run):
     result, failed = run(config, _ansible_diff=True)
     assert not failed and not result["changed"]
     assert len(result["unchanged"]) == 2 and not result["created"] and result["diff"] == []
-    assert not [c for c in fake.calls[calls:] if c[0] in ("create", "update", "delete")]
+    assert not [c for c in fake.calls[calls:] if c[0] in ("ob_result.create", "ob_result.update", "ob_result.delete")]
 
 
 def test_merged_adds_obs_codes_and_replaced_sets_them(fake, run):
@@ -106,15 +106,15 @@ def test_overridden_deletes_before_a_create_that_takes_the_freed_text(fake, run)
     assert sorted(d["display_result"] for d in result["deleted"]) == ["Gone", "Taken"]
     assert sorted(d["obs_codes"] for d in result["deleted"]) == [["00602"], ["00603"]], "enough to create them again"
     assert [c["display_result"] for c in result["created"]] == ["Taken"]
-    assert [w[0] for w in fake.writes()] == ["delete", "delete", "create"]
+    assert [w[0] for w in fake.writes()] == ["ob_result.delete", "ob_result.delete", "ob_result.create"]
     assert fake.state(VDN) == {"Keep": ("001", ["00601"]), "Taken": ("003", ["00603"])}
-    assert fake.count("detail") == 3
+    assert fake.count("ob_result.detail") == 3
 
 
 def test_overridden_creates_and_updates_before_it_deletes(fake, run):
     fake.seed(VDN, ("Gone", "002", ["00602"]), ("Up", "U", ["00601"]))
     result, failed = run([entry("Up", ["00603"], "U"), entry("New", ["00604"])], state="overridden")
-    assert not failed and [w[0] for w in fake.writes()] == ["update", "create", "delete"]
+    assert not failed and [w[0] for w in fake.writes()] == ["ob_result.update", "ob_result.create", "ob_result.delete"]
 
 
 def test_overridden_in_diff_mode_shows_the_codes_deleted(fake, run):
@@ -143,7 +143,7 @@ def test_deleted_removes_the_listed_ones_only(fake, run):
     result, failed = run([{"result_code": "001"}, entry("B"), entry("Z")], state="deleted")
     assert not failed and result["changed"]
     assert sorted(d["display_result"] for d in result["deleted"]) == ["A", "B"]
-    assert list(fake.state(VDN)) == ["C"] and fake.count("detail") == 2
+    assert list(fake.state(VDN)) == ["C"] and fake.count("ob_result.detail") == 2
     assert sorted(d["obs_codes"] for d in result["deleted"]) == [["00601"], ["00602"]]
     result, failed = run([{"result_code": "001"}, entry("B")], state="deleted")
     assert not failed and not result["changed"]
@@ -237,7 +237,7 @@ def test_validate_obs_codes_names_the_unknown_ones(fake, run):
     result, failed = run([entry("A", ["00601", "09999"]), entry("B", ["08888"])], validate_obs_codes=True)
     assert failed and "09999" in result["msg"] and "08888" in result["msg"]
     assert result["unknown_obs_codes"] == ["08888", "09999"]
-    assert fake.count("codes") == 2 and not fake.writes() and fake.count("list") == 1
+    assert fake.count("obs_code.list") == 2 and not fake.writes() and fake.count("ob_result.list") == 1
 
 
 def test_obs_codes_are_checked_before_any_write_even_without_validate_obs_codes(fake, run):
@@ -251,54 +251,54 @@ def test_obs_codes_are_checked_before_any_write_even_without_validate_obs_codes(
 def test_obs_codes_are_not_read_when_nothing_is_written(fake, run):
     fake.seed(VDN, ("A", None, ["00601"]))
     result, failed = run([entry("A", ["00601"])], state="replaced")
-    assert not failed and not result["changed"] and fake.count("codes") == 0
+    assert not failed and not result["changed"] and fake.count("obs_code.list") == 0
 
 
 def test_validate_obs_codes_passes_known_ones(fake, run):
     result, failed = run([entry("A", ["00601"])], validate_obs_codes=True)
-    assert not failed and result["changed"] and fake.count("codes") == 2
+    assert not failed and result["changed"] and fake.count("obs_code.list") == 2
 
 
 def test_ambiguous_create_that_happened_is_not_repeated(fake, run):
-    fake.fail("create", status=502, act=True)
+    fake.fail("ob_result.create", status=502, act=True)
     result, failed = run([entry("A", ["00601"], "001"), entry("B", ["00602"])])
     assert not failed and result["changed"]
-    assert fake.count("create") == 2 and len(fake.state(VDN)) == 2
+    assert fake.count("ob_result.create") == 2 and len(fake.state(VDN)) == 2
     assert all(c["defId"] for c in result["created"])
 
 
 def test_ambiguous_create_that_landed_beside_a_racers_copy_leaves_one_result(fake, run):
     # The create of "B" lands but its answer is lost (502); another run created "B" at the same moment.
     fake.racers["B"] = "7"
-    fake.fail("create", status=502, act=True)
+    fake.fail("ob_result.create", status=502, act=True)
     result, failed = run([entry("B", ["00601"]), entry("A", ["00601"])])
     assert not failed and result["changed"]
     assert sorted(fake.state(VDN)) == ["A", "B"] and "7" in fake.vdns[VDN], "one B stays: the lowest defId"
     assert len(result["duplicates_removed"]) == 1 and result["duplicates_removed"][0] != "7"
-    assert fake.count("create") == 2 and fake.count("delete") == 1
+    assert fake.count("ob_result.create") == 2 and fake.count("ob_result.delete") == 1
     result, failed = run([entry("B", ["00601"]), entry("A", ["00601"])])
     assert not failed and not result["changed"], "the next run changes nothing"
 
 
 def test_ambiguous_create_that_did_not_happen_is_tried_again(fake, run):
-    fake.fail("create", status=503, act=False)
+    fake.fail("ob_result.create", status=503, act=False)
     result, failed = run([entry("A", ["00601"])])
-    assert not failed and fake.count("create") == 2 and list(fake.state(VDN)) == ["A"]
+    assert not failed and fake.count("ob_result.create") == 2 and list(fake.state(VDN)) == ["A"]
     # the one listing pass, one re-read after the failure, and the one after the creates
-    assert fake.count("list") == 3
+    assert fake.count("ob_result.list") == 3
 
 
 def test_ambiguous_delete_that_happened_is_not_repeated(fake, run):
     fake.seed(VDN, ("A", "001", ["00601"]))
-    fake.fail("delete", status=504, act=True)
+    fake.fail("ob_result.delete", status=504, act=True)
     result, failed = run([{"result_code": "001"}], state="deleted")
-    assert not failed and fake.count("delete") == 1 and fake.state(VDN) == {}
+    assert not failed and fake.count("ob_result.delete") == 1 and fake.state(VDN) == {}
 
 
 def test_a_refusal_stops_the_writes_before_any_delete_and_reports_what_was_done(fake, run):
     fake.seed(VDN, ("Gone", "009", ["00609"]), ("Up", "U", ["00601"]))
     # The server refuses the first create (a display text too long for it, say).
-    fake.fail("create", code="02000003")
+    fake.fail("ob_result.create", code="02000003")
     result, failed = run([entry("Up", ["00602"], "U"), entry("B", ["00602"]), entry("C", ["00603"])],
                          state="overridden")
     assert failed and result["changed"]
@@ -306,7 +306,7 @@ def test_a_refusal_stops_the_writes_before_any_delete_and_reports_what_was_done(
     assert "created 0, updated 1 and deleted 0" in result["msg"]
     assert [u["display_result"] for u in result["updated"]] == ["Up"] and result["deleted"] == []
     assert sorted(fake.state(VDN)) == ["Gone", "Up"], "nothing was deleted"
-    assert fake.count("create") == 1 and fake.count("delete") == 0
+    assert fake.count("ob_result.create") == 1 and fake.count("ob_result.delete") == 0
 
 
 def test_pages_and_details_are_read_concurrently(fake, run):
@@ -315,7 +315,7 @@ def test_pages_and_details_are_read_concurrently(fake, run):
     config = [entry(t, c, rc) for t, rc, c in items]
     result, failed = run(config, state="replaced", max_workers=4)
     assert not failed and not result["changed"] and len(result["unchanged"]) == 120
-    assert fake.count("list") == 3 and fake.count("detail") == 120 and result["api_requests"] == 123
+    assert fake.count("ob_result.list") == 3 and fake.count("ob_result.detail") == 120 and result["api_requests"] == 123
 
 
 def test_concurrent_writes(fake, run):
@@ -325,17 +325,17 @@ def test_concurrent_writes(fake, run):
     assert not failed and len(result["created"]) == 10 and len(result["deleted"]) == 2
     assert [c["display_result"] for c in result["created"]] == ["New %d" % i for i in range(10)]
     kinds = [w[0] for w in fake.writes()]
-    assert kinds == ["update"] + ["create"] * 10 + ["delete", "delete"]
+    assert kinds == ["ob_result.update"] + ["ob_result.create"] * 10 + ["ob_result.delete", "ob_result.delete"]
     assert len(fake.state(VDN)) == 11
 
 
 def test_a_server_that_pages_smaller_is_read_to_the_end(run):
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake = FakeIsales(rsps, page_size_cap=20)
+        fake = FakeIsales(rsps, page_size_cap=20, secret_key=SECRET)
         fake.seed(VDN, *[("R%d" % i, None, ["00601"]) for i in range(70)])
         result, failed = run([entry("R%d" % i, ["00601"]) for i in range(70)], max_workers=4)
         assert not failed and len(result["unchanged"]) == 70
-        assert fake.count("list") == 4  # pages of 20: 20, 20, 20, then 10 (short: the end)
+        assert fake.count("ob_result.list") == 4  # pages of 20: 20, 20, 20, then 10 (short: the end)
 
 
 def test_a_create_that_loses_a_race_is_removed_and_the_survivor_reported(fake, run):
@@ -356,7 +356,7 @@ def test_identical_copies_are_reduced_to_the_lowest_def_id(fake, run):
     assert not failed and result["changed"]
     assert result["duplicates_removed"] == ids[1:] and result["unchanged"] == [ids[0]] and result["deleted"] == []
     assert list(fake.vdns[VDN]) == [ids[0]]
-    assert fake.count("list") == 3, "read again twice before judging the copies"
+    assert fake.count("ob_result.list") == 3, "read again twice before judging the copies"
 
 
 def test_identical_copies_in_check_mode_are_predicted(fake, run):
