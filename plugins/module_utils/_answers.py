@@ -50,9 +50,15 @@ def decode(body, content_type):
     except LookupError:
         codec = "utf-8"
     try:
-        text = body.decode(codec)
+        try:
+            text = body.decode(codec)
+        except LookupError:  # a codec Python knows that is not a text encoding (rot13, base64...)
+            codec = "utf-8"
+            text = body.decode(codec)
     except UnicodeDecodeError as exc:
         raise BadAnswer("a body that is not valid %s (byte %d)" % (codec, exc.start))
+    except UnicodeError as exc:  # a codec that fails otherwise (punycode, idna)
+        raise BadAnswer("a body that is not valid %s (%s)" % (codec, exc))
     return text[1:] if text.startswith(u"\ufeff") else text
 
 
@@ -85,7 +91,7 @@ def parse(text):
 
 def check_tree(value):
     """BadAnswer when value nests deeper than MAX_DEPTH or holds a string that is not valid Unicode."""
-    pending = [(value, 1)]
+    pending = [([value], 0)]
     while pending:
         node, depth = pending.pop()
         if isinstance(node, dict):

@@ -21,6 +21,7 @@ __metaclass__ = type
 import collections
 import datetime
 import email.utils
+import http.client
 import json
 import queue
 import random
@@ -138,29 +139,34 @@ def redact_url(text):
     return _USERINFO.sub("***@", text or "")
 
 
-def url_password(url):
-    """The password of a URL's userinfo ("" when none): a no_log value of any module given it."""
-    try:
-        return urlsplit(url or "").password or ""
-    except ValueError:
-        return ""
+def url_secrets(url):
+    """The secrets of a URL's userinfo (its password, the whole userinfo), however malformed the URL:
+    no_log values of any module given it."""
+    text = url if isinstance(url, str) else ""
+    if "@" not in text:
+        return []
+    userinfo = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*:/*", "", text.rsplit("@", 1)[0])
+    values = set([userinfo, userinfo.strip()])
+    if ":" in userinfo:
+        password = userinfo.split(":", 1)[1]
+        values.update((password, password.strip()))
+    return sorted(value for value in values if value)
 
 
 def check_url(url):
-    """Problems with a base URL, as a message naming the option, or None. Credentials in it are
-    refused first, and never echoed."""
-    shown = redact_url(url)
-    if shown != (url or ""):
-        return "url must not carry credentials (user:password@); use access_key and secret_key"
+    """Problems with a base URL, as a message naming the option, or None. Credentials in it (any "@") are
+    refused first, and such a URL is never echoed."""
+    if "@" in (url or ""):
+        return "url must not carry credentials (user:password@) or any '@'; use access_key and secret_key"
     try:
         parts = urlsplit(url or "")
         parts.port  # pylint: disable=pointless-statement  # raises on a bad port
     except ValueError as exc:
-        return "url %r is not a valid URL: %s" % (shown, exc)
+        return "url %r is not a valid URL: %s" % (url, exc)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        return "url must be a base URL such as https://10.1.1.1:28443, got %r" % (shown,)
+        return "url must be a base URL such as https://10.1.1.1:28443, got %r" % (url,)
     if parts.query or parts.fragment:
-        return "url must not carry a query string or fragment, got %r" % (shown,)
+        return "url must not carry a query string or fragment, got %r" % (url,)
     return None
 
 
@@ -366,7 +372,7 @@ class IsalesClient(object):
             url += "?" + encode_query(query)
         self.requests_made += 1
         try:
-            payload = self._exchange(method, url, data, headers, call, names, signed_at)
+            payload = self._exchange(method, url, data, headers, call, names, signed_at, authorization)
         except IsalesError as err:
             err.reword(_scrub(err.msg, authorization))
             err.return_desc = _scrub(err.return_desc, authorization)
@@ -375,7 +381,7 @@ class IsalesClient(object):
         self.last_return_desc = _scrub(self.last_return_desc, authorization)
         return payload
 
-    def _exchange(self, method, url, data, headers, call, names, signed_at):
+    def _exchange(self, method, url, data, headers, call, names, signed_at, authorization):
         """The request and its answer, parsed; IsalesError for every failure."""
         started = time.monotonic()
         try:
@@ -408,6 +414,9 @@ class IsalesClient(object):
             raise IsalesError("the server's answer to %s broke off or could not be decoded: %s" % (call, _short(exc)),
                               KIND_PARSE, call=call, sent=True)
         except requests.exceptions.ConnectionError as exc:
+            if _unusable_head(exc):
+                raise IsalesError("the server's answer to %s cannot be used: %s" % (call, _short(exc)),
+                                  KIND_PARSE, call=call, sent=True)
             raise IsalesError("connection to %s failed for %s%s: %s" % (self.base, call, self._through(), _short(exc)),
                               KIND_CONNECTION, call=call, reason=_short(exc))
         except requests.exceptions.RequestException as exc:
@@ -421,7 +430,7 @@ class IsalesClient(object):
             local_time=self.clock() - datetime.timedelta(seconds=elapsed / 2),
             signed_headers=names,
         )
-        return self._parse(response, body, call, signed_at)
+        return self._parse(response, body, call, signed_at, authorization)
 
     def _through(self):
         return " (through the proxy %s)" % self.proxy if self.proxy else ""
@@ -487,8 +496,11 @@ class IsalesClient(object):
             err.clock_skew_seconds = skew
         return err
 
-    def _parse(self, response, body, call, signed_at):
-        """The answer's JSON object, once its status, body and returnCode say the call succeeded."""
+    def _parse(self, response, body, call, signed_at, authorization):
+        """The answer's JSON object, once its status, body and returnCode say the call succeeded.
+
+        The server's text is quoted only once the request's Authorization (or its signature) is taken out
+        of it: an echo must not reach an output, not even in part where a quote is cut."""
         status = response.status_code
         content_type = response.headers.get("Content-Type")
         payload = problem = None
@@ -502,7 +514,8 @@ class IsalesClient(object):
             pass  # not JSON: said below, with the text
         if not isinstance(payload, dict):
             payload = None
-        code, desc = _return_of(payload)
+        text = _scrub(text, authorization)
+        code, desc = _return_of(payload, authorization)
         if status == 401:
             raise self._rejected_signature(call, status, code if code is not _BAD else None, desc, signed_at)
         if status < 200 or status >= 300:
@@ -650,7 +663,7 @@ class _TooLarge(Exception):
     """The answer's body is larger than MAX_ANSWER_BYTES."""
 
 
-def _return_of(payload):
+def _return_of(payload, authorization):
     """(returnCode as text, None or _BAD; returnDesc cut to BODY_EXCERPT characters, or None) of an answer.
 
     Either may come as resultCode / resultDesc. A returnDesc that is not text is left out: it is
@@ -665,7 +678,9 @@ def _return_of(payload):
         code = str(code)
     if not isinstance(desc, str):
         desc = None
-    elif len(desc) > BODY_EXCERPT:
+    else:
+        desc = _scrub(desc, authorization)
+    if desc is not None and len(desc) > BODY_EXCERPT:
         desc = desc[:BODY_EXCERPT] + "..."
     return code, desc
 
@@ -708,6 +723,13 @@ def _innermost(exc):
     return current
 
 
+def _unusable_head(exc):
+    """Whether a requests ConnectionError is an answer whose status line, headers or framing cannot be read
+    (too many headers, a line too long, garbage where a status or a chunk size goes), not a lost connection."""
+    cause = _innermost(exc)
+    return isinstance(cause, (http.client.HTTPException, ValueError)) and not isinstance(cause, OSError)
+
+
 def _short(exc):
     """A one-line reason from a requests exception, in the words of its innermost cause: "certificate verify
     failed: unable to get local issuer certificate", "[Errno 111] Connection refused"."""
@@ -724,4 +746,4 @@ def _short(exc):
         for marker in ("Caused by ", "(Caused by "):
             if marker in text:
                 text = text.split(marker, 1)[1].rstrip(")")
-    return " ".join(text.split())[:BODY_EXCERPT]
+    return redact_url(" ".join(text.split()))[:BODY_EXCERPT]

@@ -30,7 +30,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.huawei.isales.plugins.module_utils._client import (
     REQUESTS_IMPORT_ERROR,
     IsalesClient,
-    url_password,
+    url_secrets,
 )
 from ansible_collections.huawei.isales.plugins.module_utils._common import (
     argument_spec,
@@ -71,12 +71,12 @@ class IsalesModule(AnsibleModule):
         # the number 7, which an option of strings would receive as "7", and a boolean passes as an integer.
         super(IsalesModule, self)._load_params()
         self._raw_problems = raw_type_problems(self.argument_spec, self.params)
+        # The password of a url's userinfo is a secret like a no_log option (run() refuses such a url), from
+        # here on: ansible-core may refuse another argument, and echo the invocation, before run() is reached.
+        for url in (self.params.get("url"), os.environ.get("ISALES_URL")):
+            self.no_log_values.update(url_secrets(url))
 
     def _log_invocation(self):
-        # The password of a url's userinfo is a secret like a no_log option (run() refuses such a url).
-        password = url_password(self.params.get("url"))
-        if password:
-            self.no_log_values.add(password)
         # A NUL character cannot be logged to syslog (ansible-core 2.20 and later then fail the module with
         # "Failed to log to syslog", naming no option); run() refuses such a value anyway, naming its option.
         if not options_with_nul(self.params):
