@@ -150,6 +150,8 @@ def resilience(session):
             # Six ansible-playbook runs, one core each: two at a time.
             "secrets": (pytest + ["-p", "xdist", "-n", "2", "tests/resilience/test_secrets.py"], None),
             "tls": (pytest + ["tests/resilience/test_tls.py"], None),
+            # Binds /dev/log while it runs (when it is free): not beside another step.
+            "stop": (pytest + ["tests/resilience/test_stop.py"], None),
             # Overlapping runs, late writes, a hostile server: each file's runs share one simulator.
             "races, late writes, hostile server": (pytest + [
                 "-p", "xdist", "-n", "2", "--dist", "loadfile", "tests/resilience/test_races.py",
@@ -196,7 +198,9 @@ def benchmark_task(session):
 
 @nox.session(python=MAIN_PYTHON)
 def demo(session):
-    """The main job: docs/examples/demo.yml against the simulator, then no redundant write on the wire."""
+    """The main job: docs/examples/demo.yml and converge.yml against the simulator, no redundant write on the wire.
+
+    converge.yml is previewed in check mode, run, then run again and in check mode: those two change nothing."""
     install_main_line(session, "tests/simulator/requirements.txt")
     tmp = ns.tmp_dir(session)
     collections = os.path.join(tmp, "collections")
@@ -210,10 +214,18 @@ def demo(session):
         # The playbook takes its connection from the ISALES_* variables; the interpreter is pinned
         # (discovery could pick a broken pyenv shim).
         env["ANSIBLE_COLLECTIONS_PATH"] = collections
+        playbook = ["ansible-playbook", "-i", "localhost,", "-e",
+                    "ansible_python_interpreter=%s" % os.path.join(session.bin, "python")]
+        log_hint = "simulator log: %s" % env["ISALES_SIM_LOG"]
+        # The converge example as a job template runs it: its recap, not an assert in it, tells it changed nothing.
+        unchanged = ["python", "hacking/checks/play_recap.py", "--max-changed", "0", "--", *playbook]
         ns.run_steps(session, {
-            "demo playbook": (["ansible-playbook", "-i", "localhost,", "-e",
-                               "ansible_python_interpreter=%s" % os.path.join(session.bin, "python"),
-                               *session.posargs, "docs/examples/demo.yml"], "simulator log: %s" % env["ISALES_SIM_LOG"]),
+            "demo playbook": ([*playbook, *session.posargs, "docs/examples/demo.yml"], log_hint),
+            "converge preview (check mode)": ([*playbook, "--check", "--diff", "docs/examples/converge.yml"], log_hint),
+            "converge playbook": ([*playbook, "--diff", "docs/examples/converge.yml"], log_hint),
+            "converge again: changed=0": ([*unchanged, "docs/examples/converge.yml"], log_hint),
+            "converge in check mode: changed=0": ([*unchanged, "--check", "--diff", "docs/examples/converge.yml"],
+                                                  log_hint),
             "no write that changed nothing": (["python", "hacking/checks/sim_writes.py"], None),
         }, env=env, stop_on_failure=True)
     session.log("demo OK")
