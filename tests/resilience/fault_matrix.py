@@ -13,7 +13,10 @@ with the line a small model of the intended behaviour predicts; the table of bot
 is written as Markdown. Besides the fault kinds that every call meets, a few rows
 use a *late* write (a gateway's 504 now, the write performed seconds later) and a
 *rewrite* of the server's answer (no returnCode, a hostile defId, a totalCount that
-lies about a VDN of 60 results).
+lies about a VDN of 60 results). Hostile answers (HOSTILE: trickled, endless, oversized,
+deeply nested, absurd numbers, a bad Date, undecodable text, an echoed Authorization)
+meet every call too; in every row the module's result must hold no Authorization value
+and no signature.
 
     python tests/resilience/fault_matrix.py --out build/fault-matrix.md [--docs docs/fault-matrix.md]
 
@@ -29,6 +32,7 @@ from __future__ import absolute_import, division, print_function
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -39,8 +43,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PLAYBOOK = os.path.join(HERE, "playbooks", "faults.yml")
 
 FAULTS = ("502", "503", "504", "reset_before", "reset_after", "slow", "html", "empty", "truncated", "rate_limit")
-# Every kind, in table order: FAULTS, those of the hand-written rows only (part 8), clock_skew (no fault rule).
-KINDS = FAULTS + ("late", "rewrite", "clock_skew")
+# Hostile answers (part 9): the server acts (unless the rule says act: false), then answers in a way a client
+# must survive: slowly (TRICKLED: a timeout), with a body it cannot use (UNUSABLE), or harmlessly odd.
+TRICKLED = ("trickle_headers", "trickle_body")
+UNUSABLE = ("endless_body", "oversized_body", "deep_nesting", "huge_number", "nan", "undecodable", "surrogate")
+HOSTILE = TRICKLED + UNUSABLE + ("bad_date", "echo_auth")
+# Every kind, in table order: FAULTS, those of the hand-written rows only (part 8), clock_skew (no fault rule), HOSTILE.
+KINDS = FAULTS + ("late", "rewrite", "clock_skew") + HOSTILE
 CALLS = ("ob_result.list", "ob_result.detail", "ob_result.create", "ob_result.update", "ob_result.delete")
 READS = ("ob_result.list", "ob_result.detail")
 WRITES = ("ob_result.create", "ob_result.update", "ob_result.delete")
@@ -77,18 +86,24 @@ OPERATION = {"ob_result.list": "queryOBSResults", "ob_result.detail": "queryObsR
 CAUSE = {"502": "HTTP 502", "503": "HTTP 503", "504": "HTTP 504", "reset_before": "connection",
          "reset_after": "connection", "slow": "timeout", "html": "unparsable answer", "empty": "unparsable answer",
          "truncated": "unparsable answer", "rate_limit": "HTTP 429", "clock_skew": "HTTP 401", "late": "HTTP 504"}
+CAUSE.update((kind, "timeout") for kind in TRICKLED)
+CAUSE.update((kind, "unparsable answer") for kind in UNUSABLE)
 # What a message must contain to name its cause.
 CAUSE_WORDS = {"HTTP 502": ["HTTP 502"], "HTTP 503": ["HTTP 503"], "HTTP 504": ["HTTP 504"],
                "HTTP 429": ["HTTP 429"], "connection": ["connection"], "timeout": ["timeout"],
                "unparsable answer": ["not a JSON object", "HTTP 200"],
                "HTTP 401": ["signature", "clock", "UTC", "HTTP 401"]}
+# An Authorization value of auth-v2, or a signature (64 hex digits) alone: never in a module's result.
+AUTHORIZATION_RE = re.compile(r"auth-v2/|(?<![0-9A-Fa-f])[0-9a-f]{64}(?![0-9A-Fa-f])")
 ORIGINAL_CODES = ["00602"]
 DESIRED_CODES = ["00602", "00603"]
 
 
-def rule_for(fault, call, count, act=None):
+def rule_for(fault, call, count, act=None, status=None):
     """The simulator fault rule of a matrix fault name."""
     rule = {"call": call, "count": count}
+    if status is not None:
+        rule["status"] = status
     if fault in ("502", "503", "504"):
         rule.update(kind="status", status=int(fault))
     elif fault == "slow":
@@ -208,6 +223,21 @@ def rows(full=False):
                           note="totalCount %d over 60 results, the row's on page 2" % total,
                           rules=[{"call": "ob_result.list", "kind": "rewrite", "set": {"totalCount": total},
                                   "count": 1000}]))
+    # 9. Hostile answers, each once on each call: the server acts, then answers slowly (a timeout), with a body
+    #    that is no usable JSON (a parse error: a read is read again, a write reconciled by reading), with a
+    #    Date it cannot mean, or quoting the request's Authorization (which must never reach the result).
+    for fault in HOSTILE:
+        for call in CALLS:
+            specs.append(dict(fault=fault, call=call))
+    #    The server did not act: a create that timed out may still land (it does not: outcome unknown); an
+    #    update that timed out, or a create whose answer is unusable, is read again and sent again.
+    specs.append(dict(fault="trickle_headers", call="ob_result.create", act=False, note="the server did not act"))
+    specs.append(dict(fault="trickle_body", call="ob_result.update", act=False, note="the server did not act"))
+    specs.append(dict(fault="nan", call="ob_result.create", act=False, note="the server did not act"))
+    #    An error page that quotes the Authorization, until the retries are exhausted: the message quotes the page.
+    for call in ("ob_result.list", "ob_result.create"):
+        specs.append(dict(fault="echo_auth", call=call, count=2, act=False, note="HTML 502 page quoting it",
+                          rules=[rule_for("echo_auth", call, 2, act=False, status=502)]))
     return [make_row(index + 1, **spec) for index, spec in enumerate(specs)]
 
 
@@ -229,7 +259,7 @@ def expected(row):
     if call in READS:
         if count <= retries:
             return dict(done, fired=count)
-        return dict(outcome="failed", cause=CAUSE[fault], tries=retries + 1 if retries else None, state="as before",
+        return dict(outcome="failed", cause=cause_of(row), tries=retries + 1 if retries else None, state="as before",
                     sent=0, applied=0, fired=retries + 1, words=[OPERATION[call]])
     if fault == "late":
         # The gateway gave up (504) but the write happens: LATE_AFTER seconds later, after the settle window.
@@ -240,18 +270,25 @@ def expected(row):
         # An update or delete is repeated when the state read again shows it not done. The late
         # update lands too (the same change); the late delete then finds nothing to delete.
         return dict(done, sent=2, applied=2 if call == "ob_result.update" else 1, fired=1)
-    performed = fault in ("reset_after", "slow") or row.get("act")
+    performed = fault in ("reset_after", "slow") or row.get("act") or (fault in HOSTILE and row.get("act") is None)
     if performed:
         return dict(done, fired=1)
-    if call == "ob_result.create" and fault == "504":
+    if call == "ob_result.create" and fault in ("504",) + TRICKLED:
         # A create a gateway gave up on may still land: read again (three times over 2 x TIMEOUT),
         # never sent again; here it never lands, and the task fails saying its outcome is unknown.
-        return dict(outcome="failed", cause="HTTP 504", tries=None, state="as before", sent=1, applied=0, fired=1,
+        return dict(outcome="failed", cause=cause_of(row), tries=None, state="as before", sent=1, applied=0, fired=1,
                     words=[OPERATION[call]] + UNKNOWN_WORDS)
     if count <= retries:
         return dict(done, sent=count + 1, fired=count)
-    return dict(outcome="failed", cause=CAUSE[fault], tries=retries + 1, state="as before", sent=retries + 1,
+    return dict(outcome="failed", cause=cause_of(row), tries=retries + 1, state="as before", sent=retries + 1,
                 applied=0, fired=retries + 1, words=[OPERATION[call], "had not happened"])
+
+
+def cause_of(row):
+    """The cause a failed row's message names: the fault's, or the status of an echo_auth error page."""
+    if row["fault"] == "echo_auth":
+        return "HTTP %d" % row["rules"][0]["status"]
+    return CAUSE[row["fault"]]
 
 
 def rewrite_expected(row, done):
@@ -341,6 +378,9 @@ def observed(row, record, secret):
     text = json.dumps(outcome, sort_keys=True)
     if secret and secret in text:
         problems.append("the secret key is in the result")
+    echoed = AUTHORIZATION_RE.search(text)
+    if echoed:
+        problems.append("an Authorization value or a signature is in the result: %s..." % echoed.group(0)[:12])
     # No request may leave the VDN's part of the API, whatever the server answered (a defId of "../..").
     api = "%s/%d/" % (API_PREFIX, row["vdn_id"])
     outside = sorted(set(r["path"] for r in requests if r["call"] == "unknown" or not r["path"].startswith(api)))
@@ -407,7 +447,7 @@ def cost(row):
     fired = expected(row)["fired"]
     if row["fault"] == "late":
         seconds += max(rule.get("delay", LATE_AFTER) for rule in row["rules"]) + 2 * TIMEOUT
-    elif row["fault"] == "slow":
+    elif row["fault"] in ("slow",) + TRICKLED:
         seconds += fired * TIMEOUT + (2 * TIMEOUT if row["call"] in WRITES else 0)
     elif row["fault"] == "rate_limit":
         seconds += fired * RETRY_AFTER
@@ -467,9 +507,13 @@ def run_lanes(matrix_rows, work_dir, lanes, verbosity):
             with open(host["lane_out"], encoding="utf-8") as handle:
                 records.extend(json.loads(line) for line in handle if line.strip())
     with open(log_path, encoding="utf-8") as handle:
-        if secret in handle.read():
+        text = handle.read()
+        if secret in text:
             rc = rc or 3
             print("the secret key appears in the ansible-playbook output")
+        if AUTHORIZATION_RE.search(text):
+            rc = rc or 3
+            print("an Authorization value or a signature appears in the ansible-playbook output")
     return rc, records, secret, log_path
 
 
@@ -501,10 +545,18 @@ def table(results, seconds):
         "  fails saying its outcome is unknown. *rewrite*: the server acts, and its answer is changed on the",
         "  way back (fields removed or replaced). The *totalCount* rows run on a VDN of 60 results, the",
         "  row's own on page 2; their *faults fired* counts the list requests.",
+        "* Hostile answers: the server acts (unless the notes say otherwise), then answers with its status",
+        "  line and headers (*trickle_headers*) or its body (*trickle_body*) a byte every 0.25 s, a chunked",
+        "  body without end (*endless_body*), valid JSON of 9 MiB (*oversized_body*), an extra member nested",
+        "  100000 deep (*deep_nesting*), an integer of 5000 digits (*huge_number*), `NaN` (*nan*), a 0xff",
+        "  byte in UTF-8 (*undecodable*), a lone `\\ud800` (*surrogate*), a `Date` in the year 99999",
+        "  (*bad_date*), or its returnDesc (or an error page) quoting the request's Authorization",
+        "  (*echo_auth*). A trickled answer is a timeout, the body faults between are unusable answers; a",
+        "  read is read again, a write reconciled by reading the state again.",
         "* *writes sent* = write requests that reached the server; *applied* = writes it performed with",
         "  success. *failed cleanly* = no traceback, no secret, and the message names the call, the number of",
         "  tries when there was more than one, and the last cause. In every row, no request left the row's",
-        "  VDN's API path.",
+        "  VDN's API path, and the module's result holds no Authorization value and no signature.",
         "",
         "Size: %d fault kinds x %d call kinds; %d rows, %d passed, %d failed; run time %.0f s."
         % (len(faults), len(calls), len(results), len(results) - len(bad), len(bad), seconds),

@@ -47,7 +47,7 @@ if HERE not in sys.path:   # also when this file is loaded by path (importlib) r
     sys.path.insert(0, HERE)
 
 # pylint: disable=wrong-import-position
-from sim_resources import API_BASE, ROUTES  # noqa: E402
+from sim_resources import API_BASE, ROUTES, campaign_admin  # noqa: E402
 from sim_resources.common import ERR_VALUE, Call, Rejected, Store, answer, parse_int, parse_vdn, success  # noqa: E402
 from sim_resources.ob_results import results  # noqa: E402
 from sim_resources.obs_codes import catalogues  # noqa: E402
@@ -64,9 +64,21 @@ HTML_TYPE = "text/html;charset=UTF-8"
 
 CALLS = tuple(call for _method, _template, call, _handler in ROUTES)
 READ_ONLY_CALLS = frozenset(call for method, _template, call, _handler in ROUTES if method == "GET")
+# Kinds whose answer is put on the wire slowly (delay: seconds per byte) or without end.
+PACED_KINDS = ("trickle_headers", "trickle_body", "endless_body")
+# Kinds that answer with the real answer (a made-up success when a write is not performed) changed on the wire.
+MANGLING_KINDS = ("rewrite", "bad_date") + PACED_KINDS + (
+    "oversized_body", "deep_nesting", "huge_number", "nan", "undecodable", "surrogate", "echo_auth")
 FAULT_KINDS = ("status", "reset_before", "reset_after", "slow", "html", "empty", "truncated", "rate_limit",
-               "late", "rewrite")
+               "late") + MANGLING_KINDS
 FAULT_FIELDS = frozenset(("call", "kind", "count", "act", "status", "delay", "retry_after", "set", "unset", "where"))
+TRICKLE_SECONDS = 5            # a trickled answer is cut off (the connection closed) after this long
+ENDLESS_SECONDS = 10           # an endless body stops after this long ...
+ENDLESS_BYTES = 20 * 1024 * 1024   # ... or this many bytes, whichever comes first (no last chunk: the answer breaks off)
+OVERSIZED_BYTES = 9 * 1024 * 1024  # padding of an oversized_body answer
+DEEP_LEVELS = 100000           # nesting of a deep_nesting answer's extra field
+HUGE_DIGITS = 5000             # digits of a huge_number answer's extra field
+BAD_DATE = "Fri, 31 Dec 99999 23:59:59 GMT"
 _STAMP_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z")
 
 
@@ -337,7 +349,7 @@ def normalize_fault(rule):
         raise ValueError("fault kind must be one of %s" % ", ".join(FAULT_KINDS))
     out = {"call": call, "kind": kind}
     out["count"] = _number(rule, "count", 1, integer=True, minimum=1)
-    act = rule.get("act", kind in ("reset_after", "late", "rewrite"))
+    act = rule.get("act", kind in ("reset_after", "late") + MANGLING_KINDS)
     if not isinstance(act, bool):
         raise ValueError("fault act must be true or false")
     out["act"] = act
@@ -345,7 +357,11 @@ def normalize_fault(rule):
                             integer=True, minimum=100)
     if out["status"] > 599:
         raise ValueError("fault status must be 100..599")
-    out["delay"] = _number(rule, "delay", 5.0 if kind in ("slow", "late") else 0, minimum=0)
+    out["delay"] = _number(rule, "delay", {"slow": 5.0, "late": 5.0, "trickle_headers": 0.25,
+                                           "trickle_body": 0.25}.get(kind, 0), minimum=0)
+    if kind.startswith("trickle_") and not 0 < out["delay"] <= TRICKLE_SECONDS:
+        raise ValueError("fault delay of %s (seconds per byte) must be more than 0 and at most %d"
+                         % (kind, TRICKLE_SECONDS))
     out["retry_after"] = _number(rule, "retry_after", 1 if kind == "rate_limit" else None, integer=True, minimum=0)
     if kind == "rewrite":
         out["set"], out["unset"] = _rewrite_fields(rule)
@@ -522,13 +538,53 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         return self.rfile.read(size)
 
     def _send(self, status, data, content_type, extra_headers=()):
-        self.send_response(status)
+        """One answer; a Date among extra_headers replaces the simulator's; a Wire body goes out as it says."""
+        extra = [(name, value) for name, value in extra_headers if name != "Date"]
+        self.send_response_only(status)
+        self.send_header("Server", self.version_string())
+        self.send_header("Date", dict(extra_headers).get("Date") or self.date_time_string())
         self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in extra_headers:
+        if getattr(data, "endless", False):
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(len(data)))
+        for name, value in extra:
             self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
+        if not isinstance(data, Wire):
+            self.end_headers()
+            self.wfile.write(data)
+            return
+        # Trickled or endless: bounded in time, then the connection is closed whatever is left unsent.
+        self.close_connection = True
+        self._headers_buffer.append(b"\r\n")
+        head, self._headers_buffer = b"".join(self._headers_buffer), []
+        deadline = time.monotonic() + (ENDLESS_SECONDS if data.endless else TRICKLE_SECONDS)
+        self.connection.settimeout(ENDLESS_SECONDS)
+        if self._trickle(head, data.head_pace, deadline):
+            if data.endless:
+                self._endless(data, deadline)
+            else:
+                self._trickle(data, data.body_pace, deadline)
+
+    def _trickle(self, data, pace, deadline):
+        """data a byte every pace seconds (at once when pace is 0); False when the deadline came first."""
+        if not pace:
+            self.wfile.write(data)
+            return True
+        for index in range(len(data)):
+            if time.monotonic() + pace > deadline:
+                return False
+            time.sleep(pace)
+            self.wfile.write(data[index:index + 1])
+        return True
+
+    def _endless(self, data, deadline):
+        """A chunked body: data, then padding, until ENDLESS_BYTES or the deadline; never its last chunk."""
+        sent, chunk = 0, data
+        while sent < ENDLESS_BYTES and time.monotonic() < deadline:
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            sent += len(chunk)
+            chunk = b"x" * 65536
 
     def _send_json(self, status, payload, extra_headers=()):
         self._send(status, _json_bytes(payload), JSON_TYPE, extra_headers)
@@ -590,6 +646,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.sim.stop("admin shutdown")
 
 
+class Wire(bytes):
+    """An answer's body that the handler sends in its own way: the status line and headers (head_pace) or the
+    body (body_pace) a byte every so many seconds, or endless (chunked: the body, then padding without end)."""
+
+    head_pace = 0
+    body_pace = 0
+    endless = False
+
+
 def _json_bytes(payload):
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -604,8 +669,45 @@ def _logged_def_id(target, payload):
     return target.params.get("defId") or (payload or {}).get("defId")
 
 
-def wire_answer(fault, status, payload, extra, target):
-    """(status, content type, body bytes, extra headers) of an API answer as its fault shapes it; None: a TCP reset."""
+def _with_member(data, member):
+    """The text of a JSON object (bytes) with one more member, given as raw bytes, before its closing brace."""
+    return data[:-1] + (b"," if len(data) > 2 else b"") + member + b"}"
+
+
+# The member each body-mangling kind adds to the real answer (raw bytes: most are not valid, or not sane, JSON).
+_MEMBERS = {
+    "oversized_body": lambda: b'"padding":"' + b"x" * OVERSIZED_BYTES + b'"',
+    "deep_nesting": lambda: b'"extra":' + b"[" * DEEP_LEVELS + b"]" * DEEP_LEVELS,
+    "huge_number": lambda: b'"extraNumber":' + b"9" * HUGE_DIGITS,
+    "nan": lambda: b'"extraNumber":NaN',
+    "undecodable": lambda: b'"extraText":"caf\xff"',   # declared UTF-8; 0xff is never UTF-8
+    "surrogate": lambda: b'"extraText":"\\ud800"',    # a lone surrogate escape
+}
+
+
+def mangled(kind, fault, payload, authorization):
+    """(content type, body) of a body-mangling kind's answer made from the JSON answer payload."""
+    data = _json_bytes(payload)
+    if kind in _MEMBERS:
+        return JSON_TYPE, _with_member(data, _MEMBERS[kind]())
+    if kind == "echo_auth":
+        quote_text = "the request had Authorization: %s" % (authorization or "")
+        if not 200 <= fault["status"] < 300:   # a gateway's error page that quotes the request
+            return HTML_TYPE, _gateway_page(fault["status"]).replace(b"<hr>", b"<pre>%s</pre><hr>"
+                                                                     % quote_text.encode("utf-8"))
+        desc = "%s (%s)" % (payload.get("returnDesc") or "", quote_text)
+        return JSON_TYPE, _json_bytes(dict(payload, returnDesc=desc, resultDesc=desc))
+    wire = Wire(data[:-1] + b',"padding":"' if kind == "endless_body" else data)
+    wire.head_pace = fault["delay"] if kind == "trickle_headers" else 0
+    wire.body_pace = fault["delay"] if kind == "trickle_body" else 0
+    wire.endless = kind == "endless_body"
+    return JSON_TYPE, wire
+
+
+def wire_answer(fault, status, payload, extra, target, authorization=None):
+    """(status, content type, body bytes, extra headers) of an API answer as its fault shapes it; None: a TCP reset.
+
+    authorization: the request's Authorization value (an echo_auth answer quotes it)."""
     kind = fault["kind"] if fault else None
     if kind in ("reset_before", "reset_after"):
         return None
@@ -619,6 +721,12 @@ def wire_answer(fault, status, payload, extra, target):
         return status, JSON_TYPE, text[:len(text) // 2].encode("utf-8"), ()
     if kind == "rewrite":
         return status, JSON_TYPE, _json_bytes(rewritten(payload or success(target.template.operation), fault)), extra
+    if kind == "bad_date":
+        return status, JSON_TYPE, _json_bytes(payload or success(target.template.operation)), \
+            tuple(extra) + (("Date", BAD_DATE),)
+    if kind in MANGLING_KINDS:
+        content_type, data = mangled(kind, fault, payload or success(target.template.operation), authorization)
+        return status, content_type, data, extra
     return status, JSON_TYPE, _json_bytes(payload), extra
 
 
@@ -698,6 +806,7 @@ class Simulator:
             ("POST", "faults"): self._add_faults,
             ("DELETE", "faults"): self._clear_faults,
         }
+        self._admin.update(campaign_admin.handlers(self.store))
 
     def now(self):
         """The server clock: real time plus the configured offsets (minutes and seconds add up)."""
@@ -730,11 +839,11 @@ class Simulator:
         request.auth = self.authenticate(request, headers)
         fault = self.faults.take(target.call, target.params) if target.fits(method) else None
         kind = fault["kind"] if fault else None
-        if fault and fault["delay"] and kind != "late":
+        if fault and fault["delay"] and kind not in ("late", "trickle_headers", "trickle_body"):
             time.sleep(fault["delay"])
         perform = fault is None or kind == "slow" or (fault["act"] and kind != "late")
         status, payload, extra = 0, None, ()
-        if perform or (kind in ("truncated", "rewrite") and target.call in READ_ONLY_CALLS):
+        if perform or (kind in ("truncated",) + MANGLING_KINDS and target.call in READ_ONLY_CALLS):
             status, payload, extra = self.perform(request, target)
             perform = True
         record = {
@@ -757,7 +866,7 @@ class Simulator:
         self.log.add(record)
         if kind == "late" and fault["act"]:
             self.perform_later(fault["delay"], request, target, record)
-        return wire_answer(fault, sent, payload, extra, target)
+        return wire_answer(fault, sent, payload, extra, target, headers.get("Authorization"))
 
     def perform(self, request, target):
         """(HTTP status, JSON answer, extra headers) of an API request, doing what it asks."""

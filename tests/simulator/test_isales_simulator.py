@@ -23,6 +23,7 @@ import json
 import os
 import re
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -493,7 +494,7 @@ def test_seed_five_thousand_and_page_through(server):
 # ---------------------------------------------------------------- routing and HTTP
 
 def test_unknown_path_wrong_method_and_content_type(server):
-    resp = server.api("GET", "12/queryEverything")
+    resp = server.api("GET", "12/x/queryEverything")   # 12/queryEverything would be a campaign's detail
     assert resp.status_code == 404 and resp.json()["returnCode"] == "404"
     resp = server.api("GET", "12/createObResult")
     assert resp.status_code == 405 and resp.headers["Allow"] == "POST"
@@ -650,7 +651,7 @@ def test_a_fault_with_where_fires_only_for_those_path_parameters(server):
 
 @pytest.mark.parametrize("rule,fragment", [
     ({"kind": "status", "call": "list"}, "fault call must be one of obs_code.list, ob_result.list, ob_result.detail, "
-                                         "ob_result.create, ob_result.update, ob_result.delete, any"),
+                                         "ob_result.create, ob_result.update, ob_result.delete, campaign.list"),
     ({"kind": "status", "call": "ob_result.list", "where": {"defId": "1"}}, "defId not a path parameter of ob_result.list"),
     ({"kind": "status", "call": "ob_result.detail", "where": {"defId": 1}}, "fault where must be an object"),
     ({"kind": "status", "where": ["defId"]}, "fault where must be an object"),
@@ -1023,6 +1024,194 @@ def test_seeding_with_given_def_ids(server):
     assert create(server, vdn=13) == str(int(ids[2]) + 2)
     vendor(server.api("DELETE", "12/12a/deleteObsResult"))
     assert server.admin("POST", "results", {"vdnId": 13, "results": [{"displayResult": "x", "defId": "12a"}]})["defIds"] == ["12a"]
+
+
+# ---------------------------------------------------------------- hostile answers on the wire
+
+def _raw_exchange(server, method, rel, query=None, body=None, limit=15.0):
+    """(the Authorization sent, [(seconds after sending, bytes received), ...]) of one signed request
+    (Connection: close) on a raw TLS socket, read until the server closed; limit bounds the whole read."""
+    path = API + rel
+    body_text = json.dumps(body) if body is not None else None
+    auth = signer.authorization(ACCESS_KEY, SECRET, method, path, query=query, headers={"host": server.host},
+                                body=body_text)
+    data = body_text.encode("utf-8") if body_text is not None else b""
+    head = ("%s %s HTTP/1.1\r\nHost: %s\r\nAuthorization: %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n"
+            "Connection: close\r\n\r\n" % (method, path + ("?" + urlencode(query) if query else ""), server.host,
+                                            auth, JSON_CT, len(data)))
+    context = ssl.create_default_context(cafile=server.ca)
+    pieces = []
+    with socket.create_connection(("localhost", server.info["port"]), timeout=limit) as raw:
+        with context.wrap_socket(raw, server_hostname="localhost") as tls:
+            tls.sendall(head.encode("ascii") + data)
+            started = time.monotonic()
+            while True:
+                piece = tls.recv(1 << 20)
+                if not piece:
+                    return auth, pieces
+                pieces.append((time.monotonic() - started, piece))
+                assert time.monotonic() - started < limit, "the answer did not end within %s s" % limit
+
+
+def _split_answer(data):
+    """(status, {lower-case header name: [values]}, body bytes) of a raw HTTP/1.1 answer."""
+    head, _sep, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        name, _colon, value = line.partition(":")
+        headers.setdefault(name.strip().lower(), []).append(value.strip())
+    return int(lines[0].split()[1]), headers, body
+
+
+def _dechunk(body):
+    """(the data of a chunked body, whether it ended with its last chunk)."""
+    out, rest = [], body
+    while rest:
+        size_line, sep, rest = rest.partition(b"\r\n")
+        if not sep:
+            return b"".join(out), False
+        size = int(size_line, 16)
+        if size == 0:
+            return b"".join(out), True
+        out.append(rest[:size])
+        rest = rest[size + 2:]
+    return b"".join(out), False
+
+
+LISTING = ("GET", "12/queryOBSResults", {"pageSize": "5", "pageNum": "1"})
+
+
+def test_trickle_headers_sends_the_head_a_byte_at_a_time_and_gives_up(server):
+    create(server)
+    server.admin("POST", "faults", {"faults": [{"call": "ob_result.list", "kind": "trickle_headers", "delay": 0.3}]})
+    assert server.admin("GET", "faults")["faults"][0]["delay"] == 0.3
+    _auth, pieces = _raw_exchange(server, *LISTING)
+    data = b"".join(piece for _at, piece in pieces)
+    assert all(len(piece) == 1 for _at, piece in pieces), "one byte at a time"
+    assert all(at >= 0.3 * number - 0.05 for number, (at, _piece) in enumerate(pieces, 1)), "not faster than 0.3 s a byte"
+    assert data.startswith(b"HTTP/1.1 200") and b"\r\n\r\n" not in data
+    assert sim.TRICKLE_SECONDS - 1 <= pieces[-1][0] <= sim.TRICKLE_SECONDS + 1.5   # then the server gave up
+    record = server.last_record()
+    assert (record["fault"], record["performed"], record["status"], record["returnCode"]) == \
+        ("trickle_headers", True, 200, "0200000")
+
+
+def test_trickle_body_sends_the_head_at_once_then_the_body_a_byte_at_a_time(server):
+    server.admin("POST", "faults", {"faults": [{"call": "ob_result.create", "kind": "trickle_body", "delay": 0.01}]})
+    _auth, pieces = _raw_exchange(server, "POST", "12/createObResult", body=NEW)
+    status, headers, body = _split_answer(b"".join(piece for _at, piece in pieces))
+    assert pieces[0][0] < 1 and pieces[0][1].endswith(b"\r\n\r\n"), "the whole head in one piece, at once"
+    assert status == 200 and headers["content-length"] == [str(len(body))] and len(headers["date"]) == 1
+    assert len(pieces) == 1 + len(body) and pieces[-1][0] >= len(body) * 0.01
+    stored = server.results(12)
+    assert json.loads(body)["defId"] == stored[0]["defId"] and len(stored) == 1   # the server acted
+    server.admin("POST", "faults", {"faults": [{"call": "ob_result.create", "kind": "trickle_body", "delay": 0.01,
+                                                "act": False}]})
+    _auth, pieces = _raw_exchange(server, "POST", "12/createObResult", body=NEW)
+    assert json.loads(_split_answer(b"".join(p for _at, p in pieces))[2]) == sim.answer("0200000", "createObResult Success!")
+    assert len(server.results(12)) == 1 and server.last_record()["performed"] is False
+
+
+def test_endless_body_is_chunked_and_stops_at_the_servers_bound(server):
+    create(server)
+    server.admin("POST", "faults", {"faults": [{"call": "ob_result.list", "kind": "endless_body"}]})
+    _auth, pieces = _raw_exchange(server, *LISTING, limit=sim.ENDLESS_SECONDS + 5)
+    status, headers, body = _split_answer(b"".join(piece for _at, piece in pieces))
+    assert status == 200 and headers["transfer-encoding"] == ["chunked"] and "content-length" not in headers
+    data, ended = _dechunk(body)
+    assert not ended, "an endless body has no last chunk"
+    assert data.startswith(b'{"returnCode":"0200000"') and b',"padding":"xxxxxxxx' in data
+    assert sim.OVERSIZED_BYTES < len(data) <= sim.ENDLESS_BYTES + 65536
+    assert pieces[-1][0] <= sim.ENDLESS_SECONDS + 1
+
+
+def test_oversized_body_is_valid_json_past_eight_mib(server):
+    create(server)
+    server.admin("POST", "faults", {"faults": [{"call": "ob_result.list", "kind": "oversized_body"}]})
+    _auth, pieces = _raw_exchange(server, *LISTING)
+    status, headers, body = _split_answer(b"".join(piece for _at, piece in pieces))
+    assert status == 200 and headers["content-length"] == [str(len(body))] and len(body) > 9 * 1024 * 1024
+    answer = json.loads(body)
+    assert answer["returnCode"] == "0200000" and len(answer["data"]) == 1 and len(answer["padding"]) == sim.OVERSIZED_BYTES
+
+
+@pytest.mark.parametrize("kind, tail", [
+    ("deep_nesting", b',"extra":' + b"[" * 100000 + b"]" * 100000 + b"}"),
+    ("huge_number", b',"extraNumber":' + b"9" * 5000 + b"}"),
+    ("nan", b',"extraNumber":NaN}'),
+    ("undecodable", b',"extraText":"caf\xff"}'),
+    ("surrogate", b',"extraText":"\\ud800"}'),
+])
+def test_body_faults_mangle_the_real_answer_of_a_write_the_server_did(server, kind, tail):
+    server.admin("POST", "faults", {"faults": [{"call": "ob_result.create", "kind": kind}]})
+    _auth, pieces = _raw_exchange(server, "POST", "12/createObResult", body=NEW)
+    status, headers, body = _split_answer(b"".join(piece for _at, piece in pieces))
+    stored = server.results(12)
+    assert len(stored) == 1, "performed: act is true by default"
+    assert status == 200 and headers["content-type"] == [sim.JSON_TYPE] and body.endswith(tail)
+    real = json.loads(body[:-len(tail)] + b"}")   # the real answer, one member added
+    assert real == dict(sim.answer("0200000", "createObResult Success!"), defId=stored[0]["defId"])
+    record = server.last_record()
+    assert (record["fault"], record["performed"], record["returnCode"], record["def_id"]) == \
+        (kind, True, "0200000", stored[0]["defId"])
+    server.admin("POST", "faults", {"faults": [{"call": "ob_result.create", "kind": kind, "act": False}]})
+    body = _split_answer(b"".join(piece for _at, piece in _raw_exchange(server, "POST", "12/createObResult", body=NEW)[1]))[2]
+    assert body.endswith(tail) and b'"createObResult Success!"' in body and b"defId" not in body
+    assert len(server.results(12)) == 1 and server.last_record()["performed"] is False
+
+
+def test_bad_date_is_the_only_date_and_the_answer_is_normal(server):
+    create(server)
+    server.admin("POST", "faults", {"faults": [{"call": "ob_result.list", "kind": "bad_date"}]})
+    _auth, pieces = _raw_exchange(server, *LISTING)
+    status, headers, body = _split_answer(b"".join(piece for _at, piece in pieces))
+    assert status == 200 and headers["date"] == [sim.BAD_DATE] == ["Fri, 31 Dec 99999 23:59:59 GMT"]
+    assert json.loads(body)["returnCode"] == "0200000" and len(json.loads(body)["data"]) == 1
+    _auth, pieces = _raw_exchange(server, *LISTING)
+    assert IMF_FIXDATE.fullmatch(_split_answer(b"".join(piece for _at, piece in pieces))[1]["date"][0])
+
+
+def test_echo_auth_quotes_the_requests_authorization_but_the_log_never_holds_it(server):
+    server.admin("POST", "faults", {"faults": [
+        {"call": "ob_result.create", "kind": "echo_auth"},
+        {"call": "ob_result.create", "kind": "echo_auth", "status": 502, "act": False}]})
+    auth, pieces = _raw_exchange(server, "POST", "12/createObResult", body=NEW)
+    status, _headers, body = _split_answer(b"".join(piece for _at, piece in pieces))
+    answer = json.loads(body)
+    assert status == 200 and answer["returnCode"] == "0200000" and answer["defId"] == server.results(12)[0]["defId"]
+    assert answer["returnDesc"] == answer["resultDesc"] == \
+        "createObResult Success! (the request had Authorization: %s)" % auth
+    auth, pieces = _raw_exchange(server, "POST", "12/createObResult", body=NEW)
+    status, headers, body = _split_answer(b"".join(piece for _at, piece in pieces))
+    assert status == 502 and headers["content-type"] == [sim.HTML_TYPE] and b"<html>" in body
+    assert ("Authorization: %s" % auth).encode("ascii") in body and len(server.results(12)) == 1
+    signature = auth.rsplit("/", 1)[1]
+    assert len(signature) == 64
+    assert [(r["fault"], r["performed"], r["status"]) for r in server.requests_log()] == \
+        [("echo_auth", True, 200), ("echo_auth", False, 502)]
+    for text in (json.dumps(server.requests_log()), open(server.log_file, encoding="utf-8").read()):
+        assert signature not in text
+
+
+@pytest.mark.parametrize("rule, fragment", [
+    ({"kind": "trickle_headers", "delay": 0}, "fault delay of trickle_headers (seconds per byte) must be more than 0"),
+    ({"kind": "trickle_body", "delay": 6}, "at most 5"),
+    ({"kind": "nan", "act": "yes"}, "fault act must be true or false"),
+    ({"kind": "echo_auth", "set": {"returnDesc": "x"}}, "only allowed with kind rewrite"),
+    ({"kind": "bad_date", "status": 600}, "fault status must be 100..599"),
+])
+def test_bad_rules_of_the_hostile_kinds_are_refused(server, rule, fragment):
+    assert fragment in server.admin("POST", "faults", {"faults": [rule]}, expect=400)["error"]
+
+
+def test_hostile_kinds_default_to_acting(server):
+    kinds = ["trickle_headers", "trickle_body", "endless_body", "oversized_body", "deep_nesting", "huge_number", "nan",
+             "bad_date", "undecodable", "surrogate", "echo_auth"]
+    server.admin("POST", "faults", {"faults": [{"kind": kind} for kind in kinds]})
+    pending = server.admin("GET", "faults")["faults"]
+    assert [(r["kind"], r["act"], r["status"]) for r in pending] == [(kind, True, 200) for kind in kinds]
+    assert [r["delay"] for r in pending[:3]] == [0.25, 0.25, 0]
 
 
 def _concurrently(count, work):

@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from sim_resources import ob_results, obs_codes
+from sim_resources import campaigns, ob_results, obs_codes, retry_policies
 
 API_BASE = "/rest/isales/v1/openapi/campaigns"
 
@@ -24,4 +24,8 @@ ROUTES = (
     ("POST", "/{vdnId}/createObResult", "ob_result.create", ob_results.create),
     ("POST", "/{vdnId}/updateObResult", "ob_result.update", ob_results.update),
     ("DELETE", "/{vdnId}/{defId}/deleteObsResult", "ob_result.delete", ob_results.delete),
+    ("GET", "/{vdnId}", "campaign.list", campaigns.list_campaigns),
+    ("GET", "/{vdnId}/{campaignId}", "campaign.detail", campaigns.detail),
+    ("GET", "/{vdnId}/retryPolicy/{campaignId}", "retry_policy.get", retry_policies.get),
+    ("POST", "/{vdnId}/retryPolicy/{campaignId}", "retry_policy.set", retry_policies.set_policy),
 )

@@ -113,6 +113,24 @@ def json_object(body):
     return data
 
 
+def admin_vdn(value):
+    """The vdnId of an admin request (a number or text); ValueError when it is not 1..9999."""
+    vdn_id = parse_vdn(str(value)) if not isinstance(value, bool) else None
+    if vdn_id is None:
+        raise ValueError("vdn must be 1..9999")
+    return vdn_id
+
+
+def admin_items(data, key):
+    """(vdnId, the list under key) of an admin seeding body {"vdnId": N, key: [...]}; ValueError otherwise."""
+    if not isinstance(data, dict):
+        raise ValueError("the request body must be a JSON object")
+    items = data.get(key)
+    if not isinstance(items, list):
+        raise ValueError("%s must be a list" % key)
+    return admin_vdn(data.get("vdnId")), items
+
+
 class Store:
     """The state of every resource: one part per resource (its class), made on first use.
 

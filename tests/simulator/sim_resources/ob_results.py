@@ -134,6 +134,7 @@ class Results(Part):
         self.catalogues = catalogues(store)
         self._def_ids = itertools.count(FIRST_DEF_ID)  # never rewound, not even by a reset
         self._map_ids = itertools.count(FIRST_MAP_ID)
+        self.deleted = []   # functions (vdnId, resultCode) called after a delete call removed a result
 
     def _get(self, vdn_id):
         return self._vdns.get(vdn_id) or _Vdn()
@@ -229,7 +230,14 @@ class Results(Part):
             result = vdn.results.pop(def_id)
             if result.code:
                 vdn.codes.pop(result.code, None)
-            return success("deleteObsResult")
+        for listener in self.deleted:
+            listener(vdn_id, result.code)
+        return success("deleteObsResult")
+
+    def result_codes(self, vdn_id):
+        """The resultCodes of a VDN's results (a set)."""
+        with self.lock:
+            return set(self._get(vdn_id).codes)
 
     # --- the admin API
 
