@@ -51,3 +51,46 @@ options:
     type: int
     default: 8
 """
+
+    # The modules that work on one campaign; mirrors CAMPAIGN_OPTIONS in plugins/module_utils/_retry_policy.py.
+    CAMPAIGN = r"""
+options:
+  campaign_id:
+    description:
+      - The campaign's id (1 to 32 letters, digits, C(_) or C(-)).
+      - Exactly one of O(campaign_id) and O(campaign_name) is required.
+    type: str
+  campaign_name:
+    description:
+      - The campaign's name, matched exactly (the server's own name filter may match parts of names; the module
+        keeps only exact matches). It must match exactly one campaign; otherwise the task fails, listing each
+        match's id and status.
+    type: str
+"""
+
+    # The modules that manage no-retry lists; mirrors NO_RETRY_OPTIONS in plugins/module_utils/_retry_policy.py.
+    NO_RETRY = r"""
+options:
+  no_retry_result_codes:
+    description:
+      - Result codes (C(resultCode) of the VDN's external results) for the no-retry list. Quote codes such as
+        V('007') - YAML reads an unquoted 007 as the number 7, which the module refuses.
+      - With O(state=present), each must belong to an external result of the VDN; with O(state=absent) it need not
+        (that is how a code whose result is gone is removed).
+      - At least one of O(no_retry_result_codes) and O(no_retry_display_results) is required.
+    type: list
+    elements: str
+  no_retry_display_results:
+    description:
+      - Display texts of the VDN's external results, resolved to their result codes. A text that no result shows,
+        or whose result has no result code, fails the task before any write.
+    type: list
+    elements: str
+  state:
+    description:
+      - V(present) puts the listed results in the no-retry list; V(absent) takes them out.
+      - With V(absent), no other part of the policy may be given.
+    type: str
+    choices: [present, absent]
+    default: present
+"""

@@ -17,6 +17,12 @@ guarantees every list of the collection has:
   LIST_ATTEMPTS times in all, then refused;
 * at most MAX_PAGES pages are read; a list still going on after that is refused.
 
+A spec with ends="total" (the campaign list, whose server may ignore the page size
+asked for) ends differently: a short page ends the list only once the rows read
+reach the total the server reported, an empty page or a page of rows already read
+always ends it, and an answer with no rows under any known key is an empty list
+only when its total is 0.
+
 Private module_utils: may change without notice.
 """
 
@@ -44,7 +50,7 @@ class ListSpec(object):
     """
 
     def __init__(self, call, check, id_key, rows_keys=("data",), total_keys=("totalCount",),
-                 page_param="pageNum", size_param="pageSize", page_size=50, query=None):
+                 page_param="pageNum", size_param="pageSize", page_size=50, query=None, ends="short_page"):
         self.call = call
         self.check = check
         self.id_key = id_key
@@ -54,6 +60,7 @@ class ListSpec(object):
         self.size_param = size_param
         self.page_size = page_size
         self.query = dict(query or {})
+        self.ends = ends
 
     def page_query(self, number, size=None):
         """The query of page `number` (from 1), `size` rows (default: the spec's page size)."""
@@ -68,9 +75,13 @@ class ListSpec(object):
                 return key, payload[key]
         return keys[0], None
 
-    def rows(self, payload):
-        """(the key, the rows) of one page's answer; [] when it has none."""
+    def rows(self, payload, call):
+        """(the key, the rows) of one page's answer; [] when it has none (with ends="total", only when
+        its total is 0)."""
         key, rows = self._first(payload, self.rows_keys)
+        if rows is None and self.ends == "total" and self.total(payload):
+            raise bad_answer(call, "no rows under %s but a total of %d (keys: %s)" % (
+                " or ".join(self.rows_keys), self.total(payload), ", ".join(sorted(payload))), None)
         return key, [] if rows is None else rows
 
     def total(self, payload):
@@ -106,10 +117,13 @@ class Pages(object):
         return min(MAX_PAGES, -(-(self.total or 0) // self.page_size))
 
     def add(self, payload):
-        key, chunk = self.spec.rows(payload)
+        key, chunk = self.spec.rows(payload, self.call)
         if not isinstance(chunk, list):
             raise bad_answer(self.call, "a %s that is not a list" % key, chunk)
         self.count += 1
+        if self.spec.ends == "total":
+            self._add_to_total(payload, chunk)
+            return
         if self.total is None:
             self.total = self.spec.total(payload)
             if 0 < len(chunk) < self.spec.page_size and len(chunk) < self.total:
@@ -129,6 +143,24 @@ class Pages(object):
                 "%s: the server still had full pages after %d pages (%d items); the collection reads at most "
                 "%d pages of a list" % (self.call, self.count, len(self.items), MAX_PAGES),
                 KIND_PARSE, call=self.call, sent=True)
+
+
+    def _add_to_total(self, payload, chunk):
+        if self.total is None:
+            self.total = self.spec.total(payload)
+        new = 0
+        for raw in chunk:
+            item = self.spec.check(raw, self.call)
+            if item[self.spec.id_key] not in self.seen:
+                self.seen.add(item[self.spec.id_key])
+                self.items.append(item)
+                new += 1
+        if not new or (len(chunk) < self.spec.page_size and len(self.items) >= self.total):
+            self.complete = True
+        elif self.count >= MAX_PAGES:
+            raise IsalesError("%s: the list still went on after %d pages (%d items); the collection reads at most "
+                              "%d pages of a list" % (self.call, self.count, len(self.items), MAX_PAGES),
+                              KIND_PARSE, call=self.call, sent=True)
 
 
 def read_list(client, spec, params, pool=None):
