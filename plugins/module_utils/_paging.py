@@ -139,11 +139,12 @@ class Pages(object):
         if len(chunk) < self.page_size:
             self.complete = True
         elif self.count >= MAX_PAGES:
-            raise IsalesError(
-                "%s: the server still had full pages after %d pages (%d items); the collection reads at most "
-                "%d pages of a list" % (self.call, self.count, len(self.items), MAX_PAGES),
-                KIND_PARSE, call=self.call, sent=True)
+            raise self._too_long()
 
+    def _too_long(self):
+        return IsalesError(
+            "%s: the list still went on after %d pages (%d items); the collection reads at most %d pages of a list"
+            % (self.call, self.count, len(self.items), MAX_PAGES), KIND_PARSE, call=self.call, sent=True)
 
     def _add_to_total(self, payload, chunk):
         if self.total is None:
@@ -158,9 +159,7 @@ class Pages(object):
         if not new or (len(chunk) < self.spec.page_size and len(self.items) >= self.total):
             self.complete = True
         elif self.count >= MAX_PAGES:
-            raise IsalesError("%s: the list still went on after %d pages (%d items); the collection reads at most "
-                              "%d pages of a list" % (self.call, self.count, len(self.items), MAX_PAGES),
-                              KIND_PARSE, call=self.call, sent=True)
+            raise self._too_long()
 
 
 def read_list(client, spec, params, pool=None):

@@ -236,7 +236,7 @@ def view(policy, results=None):
 
 def wanted_codes(codes, want):
     """The no-retry list after want ({state, purge, codes}) on codes, the codes' order kept."""
-    declared = [code for code in want["codes"]]
+    declared = list(want["codes"])
     if want["state"] == "absent":
         return [code for code in codes if code not in declared]
     if want["purge"]:

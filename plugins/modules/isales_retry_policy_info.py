@@ -140,8 +140,8 @@ def run(module):
         for warning in policy.warnings:
             module.warn("campaign %s: %s" % (campaign["id"], warning))
         out.append(dict(campaign_id=campaign["id"], campaign_name=campaign["name"],
-                        campaign_status=campaign["status"], retry_policy=dict(view(policy, results),
-                                                                            exists=policy.exists),
+                        campaign_status=campaign["status"],
+                        retry_policy=dict(view(policy, results), exists=policy.exists),
                         dangling_result_codes=dangling(policy, results)))
     return dict(changed=False, retry_policies=out)
 

@@ -1036,9 +1036,9 @@ def _raw_exchange(server, method, rel, query=None, body=None, limit=15.0):
     auth = signer.authorization(ACCESS_KEY, SECRET, method, path, query=query, headers={"host": server.host},
                                 body=body_text)
     data = body_text.encode("utf-8") if body_text is not None else b""
+    target = path + ("?" + urlencode(query) if query else "")
     head = ("%s %s HTTP/1.1\r\nHost: %s\r\nAuthorization: %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n"
-            "Connection: close\r\n\r\n" % (method, path + ("?" + urlencode(query) if query else ""), server.host,
-                                            auth, JSON_CT, len(data)))
+            "Connection: close\r\n\r\n" % (method, target, server.host, auth, JSON_CT, len(data)))
     context = ssl.create_default_context(cafile=server.ca)
     pieces = []
     with socket.create_connection(("localhost", server.info["port"]), timeout=limit) as raw:

@@ -233,8 +233,8 @@ def test_a_long_return_desc_is_cut_in_the_message_and_in_last_return_desc(mocked
 
 
 def test_a_long_return_desc_of_a_success_is_cut(mocked, make_client):
-    mocked.add(responses.POST, PREFIX + "createObResult", json={"returnCode": OK, "returnDesc": "ok" * 3000,
-                                                                 "defId": "7"})
+    mocked.add(responses.POST, PREFIX + "createObResult",
+               json={"returnCode": OK, "returnDesc": "ok" * 3000, "defId": "7"})
     client = make_client()
     api.create_result(client, 12, "busy", ["00602"])
     assert len(client.last_return_desc) <= BODY_EXCERPT + 3
