@@ -26,7 +26,8 @@ UNWANTED = re.compile(r"(^|/)(build|\.venv|venv|\.nox|\.tox|tests/output|\.pytes
                       r"^docs/docsite/build/")
 REQUIRED = ("MANIFEST.json", "FILES.json", "meta/runtime.yml", "meta/execution-environment.yml", "requirements.txt",
             "bindep.txt", "changelogs/changelog.yaml", "CHANGELOG.rst", "README.md", "COPYING")
-COMPLAINT = re.compile(r"(^|[^a-z])(warning|error|fatal|traceback)", re.I)
+# A word of complaint; not part of a name such as the module_utils file _errors ("Loading module_utils _errors").
+COMPLAINT = re.compile(r"(^|[^a-z_])(warning|error|fatal|traceback)", re.I)
 
 
 def main():
