@@ -55,38 +55,60 @@ class PolicyWriter(object):
 
     def converge(self, current, want):
         """The policy as it is after the task (as read back, or as planned in check mode)."""
+        failures = 0
+        err = None
         for _attempt in range(MAX_WRITES):
             target = planned(current, want, self.campaign)
             if target is current or self.check_mode:
                 return target
             started = time.monotonic()
             self.writes += 1
+            err = None
             try:
                 set_policy(self.client, self.vdn_id, self.campaign["id"], write_body(target))
-            except IsalesError as err:
-                if not err.ambiguous:
+            except IsalesError as failure:
+                if not failure.ambiguous:
                     raise
-                current = self._settle(err, want)
-                if holds(current, want):
-                    return current
-                continue
-            back = self.read()
-            if not holds(back, want):
-                if view(back) == view(current):
+                err = failure
+                failures += 1
+                back = self._settle(err, want)
+            else:
+                back = self.read()
+                if not holds(back, want) and view(back) == view(current):
                     raise ResourceError(
                         "the server answered the write of campaign %s's retry policy with success, but reading it "
                         "back shows the policy as it was before: the server ignored the write" % self.campaign["id"],
                         campaign_id=self.campaign["id"])
-                current = back  # another writer replaced the document: plan again from what it holds
-                continue
-            self.client.sleep(2 * (time.monotonic() - started) * (0.5 + self.rand()))
-            current = self.read()
-            if holds(current, want):
-                return current
+            if holds(back, want):
+                back = self._settle_read(started)
+                if holds(back, want):
+                    return back
+            elif err is not None:
+                if failures > self.client.retries:
+                    raise self._gave_up(err, failures)
+                self.client.pause(failures, err)
+            current = back  # plan again from what the server holds now
+        if err is not None:
+            raise self._gave_up(err, failures)
         raise ResourceError(
             "campaign %s's retry policy was replaced by another writer after each of %d writes of this task; "
             "the declared change is not in it. Run the task again once the other writer is done."
             % (self.campaign["id"], MAX_WRITES), campaign_id=self.campaign["id"])
+
+    def _settle_read(self, started):
+        """The policy read once more after a random pause of about twice the write's round trip: a run that
+        wrote between our read and our write has had its change dropped by ours, and its own settle read
+        catches that; ours catches the reverse."""
+        self.client.sleep(2 * (time.monotonic() - started) * (0.5 + self.rand()))
+        return self.read()
+
+    def _gave_up(self, err, failures):
+        return IsalesError(
+            "the write of campaign %s's retry policy failed %d %s; after each failure the policy was read again and "
+            "showed the change had not happened. Last cause: %s"
+            % (self.campaign["id"], failures, "time" if failures == 1 else "times", err.msg),
+            err.kind, call=err.call, status=err.status, return_code=err.return_code, return_desc=err.return_desc,
+            attempts=failures)
 
     def _settle(self, err, want):
         """The policy read after a write whose outcome is unknown, read again while it may still land."""

@@ -19,7 +19,19 @@ Measured, with the simulator's injected latency at 0 ms and 20 ms:
 4. looped isales_ob_result on min(N, 100) of the N results (25 at N >= 5000),
    no change;
 
-for N in SIZES (one VDN each). Every request is counted on the simulator's
+for N in SIZES (one VDN each); and, at 20 ms, for campaign retry policies:
+
+5. isales_retry_policy_info over every campaign of a VDN (150; 10 in the smoke run):
+   the campaign pages (100 rows each), one policy read per campaign and the
+   external results once, nothing else;
+6. a no-change isales_retry_policy task (the campaign by name: the campaign
+   list, the result list, one policy read - 3 requests) beside a no-change
+   isales_ob_result task (2), looped, in alternating rounds.
+
+`--only retry-policies` measures 5 and 6 alone and adds them to an existing
+OUT_DIR/benchmarks.json (the other figures stay as they were).
+
+Every request is counted on the simulator's
 request log, and the counts are asserted: exactly N creates, one listing page
 before them, the OBS code catalogue (2 pages) and a listing of the N results
 after them (for another run's copies) for a bulk create; the N//50 + 1 pages of
@@ -57,10 +69,15 @@ WRITE_CALLS = ("ob_result.create", "ob_result.update", "ob_result.delete")
 BULK_VDN = 9100
 SEEDED_VDN = 9200
 OVERHEAD_VDN = 9300
+POLICY_VDN = 9500
 
 FULL = dict(sizes=[10, 100, 1000, 5000], latencies=[0, 20], iterations=50, rounds=4, loop_items=100,
-            loop_items_large=25, repeats=3)
-SMALLEST = dict(sizes=[10], latencies=[0, 20], iterations=5, rounds=1, loop_items=10, loop_items_large=10, repeats=1)
+            loop_items_large=25, repeats=3, campaigns=150, policy_items=20, policy_rounds=4)
+SMALLEST = dict(sizes=[10], latencies=[0, 20], iterations=5, rounds=1, loop_items=10, loop_items_large=10, repeats=1,
+                campaigns=10, policy_items=3, policy_rounds=1)
+POLICY_LATENCY = 20
+CAMPAIGN_PAGE = 100
+POLICY_RESULT = {"result_code": "NR1", "display_result": "Retry policies: no retry", "obs_codes": ["00601"]}
 
 TARGET_RATIO = 1.10
 TARGET_BULK_SECONDS = 3.0
@@ -406,6 +423,86 @@ def measure_parallel_create(runner, admin, n, latency, write_workers):
             "requests": counts["total"]}
 
 
+def campaign_pages(n):
+    """Campaign list pages read for n campaigns: full pages of 100, then the short (or empty) one."""
+    return n // CAMPAIGN_PAGE + 1
+
+
+def seed_campaigns(admin, vdn, n):
+    """vdn with one external result and n campaigns (names of one length: no name holds another), each
+    with a global policy whose no-retry list names that result."""
+    admin.call("DELETE", "/campaigns?vdn=%d" % vdn)
+    admin.clear(vdn)
+    admin.seed(vdn, [POLICY_RESULT])
+    doc = json.dumps({"type": 0, "retryDay": 2, "retryTimes": 3, "noRetryPolicy": [POLICY_RESULT["result_code"]]})
+    campaigns = [{"campaignId": "B%04d" % number, "name": "Campaign %04d" % number, "status": 2,
+                  "retryPolicy": {"retryPolicyId": str(number), "policyType": 0, "policyJson": doc}}
+                 for number in range(1, n + 1)]
+    admin.call("POST", "/campaigns", {"vdnId": vdn, "campaigns": campaigns})
+    return campaigns
+
+
+def measure_retry_policies(runner, admin, n, items, rounds, repeats, latency=POLICY_LATENCY):
+    """isales_retry_policy_info over n campaigns; a no-change isales_retry_policy task beside a no-change
+    isales_ob_result task (loops of `items`, `rounds` rounds alternating which goes first)."""
+    admin.latency(latency)
+    campaigns = seed_campaigns(admin, POLICY_VDN, n)
+    out = {"campaigns": n, "latency_ms": latency, "items": items, "rounds": rounds}
+
+    info = [{"name": "isales_retry_policy_info", "huawei.isales.isales_retry_policy_info": {"vdn_id": POLICY_VDN},
+             "register": "info"},
+            {"name": "every campaign read", "ansible.builtin.assert": {
+                "that": ["info.retry_policies | length == %d" % n,
+                         "info.retry_policies | map(attribute='dangling_result_codes') | flatten | length == 0"]}}]
+    samples = []
+    for _dummy in range(repeats):
+        admin.skip_to_now()
+        times = runner.play(info)
+        counts = count_calls(admin.new_requests())
+        what = "isales_retry_policy_info over %d campaigns" % n
+        expect(counts, "campaign.list", campaign_pages(n), what + ": campaign pages")
+        expect(counts, "retry_policy.get", n, what + ": one policy read per campaign")
+        expect(counts, "ob_result.list", 1, what + ": the external results, once")
+        expect(counts, "total", campaign_pages(n) + n + 1, what + ": nothing else")
+        samples.append(times[0]["seconds"])
+    out["info"] = {"seconds": statistics.median(samples), "samples": samples, "requests": counts["total"],
+                   "campaign_pages": counts["campaign.list"], "policy_reads": counts["retry_policy.get"],
+                   "result_pages": counts["ob_result.list"]}
+
+    loop = "{{ range(%d) | list }}" % items
+    tasks = {
+        "isales_retry_policy": {"name": "isales_retry_policy", "huawei.isales.isales_retry_policy": {
+            "vdn_id": POLICY_VDN, "campaign_name": campaigns[0]["name"],
+            "no_retry_result_codes": [POLICY_RESULT["result_code"]]}, "loop": loop},
+        "isales_ob_result": {"name": "isales_ob_result", "huawei.isales.isales_ob_result": dict(
+            POLICY_RESULT, vdn_id=POLICY_VDN), "loop": loop},
+    }
+    per_task = {"isales_retry_policy": 3, "isales_ob_result": 2}
+    wall = {"isales_retry_policy": [], "isales_ob_result": []}
+    for number in range(rounds):
+        for name in (("isales_retry_policy", "isales_ob_result") if number % 2 == 0
+                     else ("isales_ob_result", "isales_retry_policy")):
+            admin.skip_to_now()
+            times = runner.play([tasks[name]])
+            counts = count_calls(admin.new_requests())
+            what = "no-change %s, %d tasks" % (name, items)
+            if name == "isales_retry_policy":
+                expect(counts, "campaign.list", items, what + ": the campaign read")
+                expect(counts, "ob_result.list", items, what + ": the result list")
+                expect(counts, "retry_policy.get", items, what + ": one policy read")
+            else:
+                expect(counts, "ob_result.list", items, what + ": the listing")
+                expect(counts, "ob_result.detail", items, what + ": the detail")
+            expect(counts, "total", per_task[name] * items, what + ": nothing else (no write)")
+            wall[name].append(times[0]["seconds"])
+    for name, seconds in wall.items():
+        out[name] = {"task_seconds": seconds, "ms_per_task": sum(seconds) / (items * rounds) * 1000,
+                     "requests_per_task": per_task[name]}
+    admin.call("DELETE", "/campaigns?vdn=%d" % POLICY_VDN)
+    admin.clear(POLICY_VDN)
+    return out
+
+
 # ---------------------------------------------------------------- report
 
 def verdict(ok):
@@ -537,12 +634,48 @@ def render(data):
             add("| %d | %g ms | %d | %.1f | %d |" % (
                 item["n"], item["latency_ms"], item["write_workers"], item["seconds"], item["requests"]))
         add("")
+    if data.get("retry_policies"):
+        lines.extend(render_retry_policies(data["retry_policies"]))
     notes = os.path.join(HERE, "NOTES.md")
     if os.path.exists(notes):
         with open(notes) as handle:
             add(handle.read().rstrip())
         add("")
     return "\n".join(lines)
+
+
+def render_retry_policies(section):
+    """The section of the campaign retry-policy measurements (Markdown lines)."""
+    info, policy, result = section["info"], section["isales_retry_policy"], section["isales_ob_result"]
+    lines = [
+        "## Campaign retry policies",
+        "",
+        "Measured by `%s` on %s (%s, Python %s, %d CPUs, ansible-core %s; load average %s at the start, %s at "
+        "the end), the simulator's latency at %g ms; every count is asserted. `isales_retry_policy_info` reads "
+        "every campaign of a VDN of %d campaigns, each with a global policy naming one of the VDN's external "
+        "results (the policies in parallel, default max_workers 8; median of %d run%s). The no-change tasks loop "
+        "%d items in %d round%s, alternating which goes first; `isales_retry_policy` names the campaign by "
+        "`campaign_name` and lists a result code the policy already has, `isales_ob_result` names a result that "
+        "is as declared."
+        % (section["command"], section["date"], section["platform"], section["python"], section["cpus"],
+           section["ansible"], "/".join("%.1f" % x for x in section["load_before"]),
+           "/".join("%.1f" % x for x in section["load_after"]), section["latency_ms"], section["campaigns"],
+           len(info["samples"]), "" if len(info["samples"]) == 1 else "s", section["items"], section["rounds"],
+           "" if section["rounds"] == 1 else "s"),
+        "",
+        "| task | requests | time |",
+        "|---|---|---|",
+        "| `isales_retry_policy_info`, every campaign (%d) | %d campaign pages (100 rows) + %d policy reads + %d "
+        "result page = **%d** | **%.2f s** (%s) |"
+        % (section["campaigns"], info["campaign_pages"], info["policy_reads"], info["result_pages"],
+           info["requests"], info["seconds"], ", ".join("%.2f" % x for x in info["samples"])),
+        "| no-change `isales_retry_policy`, per task | **%d**: the campaign list (by name), the result list, one "
+        "policy read; no write | **%.0f ms** |" % (policy["requests_per_task"], policy["ms_per_task"]),
+        "| no-change `isales_ob_result`, per task | %d: one listing page, one detail | %.0f ms |"
+        % (result["requests_per_task"], result["ms_per_task"]),
+        "",
+    ]
+    return lines
 
 
 def _row(rows, n, latency):
@@ -560,6 +693,52 @@ def ansible_version():
         return "?"
 
 
+def retry_policies(runner, admin, data, command=None):
+    """The retry-policy measurements of data's plan, labelled with the run's command and machine."""
+    plan = data["plan"]
+    print("retry policies: %d campaigns, %g ms ..." % (plan["campaigns"], POLICY_LATENCY), flush=True)
+    load = list(os.getloadavg())
+    section = measure_retry_policies(runner, admin, plan["campaigns"], plan["policy_items"], plan["policy_rounds"],
+                                     plan["repeats"])
+    section.update((key, data[key]) for key in ("date", "platform", "python", "cpus", "ansible"))
+    section["command"] = command or data["command"]
+    section["load_before"], section["load_after"] = load, list(os.getloadavg())
+    print("  isales_retry_policy_info: %d requests, %.2f s; no-change isales_retry_policy %.0f ms/task "
+          "(%d requests), isales_ob_result %.0f ms/task (%d requests)" % (
+              section["info"]["requests"], section["info"]["seconds"],
+              section["isales_retry_policy"]["ms_per_task"], section["isales_retry_policy"]["requests_per_task"],
+              section["isales_ob_result"]["ms_per_task"], section["isales_ob_result"]["requests_per_task"]),
+          flush=True)
+    return section
+
+
+def only_retry_policies(args, data, runner, admin, work_dir):
+    """--only retry-policies: measure them, then put them into OUT_DIR/benchmarks.json (when there is one:
+    its other figures stay) and render OUT_DIR/benchmarks.md again."""
+    command = data["command"] + " -- --only retry-policies" + (
+        " --campaigns %d" % args.campaigns if args.campaigns else "")
+    try:
+        section = retry_policies(runner, admin, data, command)
+    except CountError as err:
+        print("REQUEST COUNT WRONG: %s" % err, file=sys.stderr)
+        return 1
+    finally:
+        admin.latency(0)
+        shutil.rmtree(work_dir, ignore_errors=True)
+    path = os.path.join(args.out_dir, "benchmarks.json")
+    if os.path.exists(path):
+        with open(path) as handle:
+            data = json.load(handle)
+    data["retry_policies"] = section
+    with open(path, "w") as handle:
+        json.dump(data, handle, indent=1)
+    text = render(data) if data.get("overhead") else "\n".join(["# Benchmarks", ""] + render_retry_policies(section))
+    with open(os.path.join(args.out_dir, "benchmarks.md"), "w") as handle:
+        handle.write(text + "\n")
+    print("retry policies done: %s" % os.path.join(args.out_dir, "benchmarks.md"))
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--out-dir", required=True, help="where benchmarks.json and benchmarks.md go")
@@ -569,6 +748,10 @@ def main(argv=None):
     parser.add_argument("--log", help="where the ansible-playbook output goes (default OUT_DIR/benchmark.log)")
     parser.add_argument("--render-only", action="store_true",
                         help="measure nothing: write OUT_DIR/benchmarks.md again from OUT_DIR/benchmarks.json")
+    parser.add_argument("--only", choices=["retry-policies"],
+                        help="measure only this part, and add it to OUT_DIR/benchmarks.json (when there is one)")
+    parser.add_argument("--campaigns", type=int, help="campaigns of the retry-policy measurements "
+                        "(default 150; 10 with --smallest)")
     args = parser.parse_args(argv)
     if args.render_only:
         with open(os.path.join(args.out_dir, "benchmarks.json")) as handle:
@@ -579,6 +762,8 @@ def main(argv=None):
     plan = dict(SMALLEST if args.smallest else FULL)
     if args.sizes:
         plan["sizes"] = args.sizes
+    if args.campaigns:
+        plan["campaigns"] = args.campaigns
     for name in ("ISALES_URL", "ISALES_ACCESS_KEY", "ISALES_SECRET_KEY", "ISALES_CA_PATH", "ISALES_SIM_ADMIN"):
         if not os.environ.get(name):
             parser.error("$%s is not set: run this through nox -s benchmark" % name)
@@ -593,6 +778,8 @@ def main(argv=None):
             "platform": platform.platform(terse=True), "python": platform.python_version(),
             "cpus": os.cpu_count() or 0, "ansible": ansible_version(), "plan": plan, "repeats": plan["repeats"],
             "rows": [], "load_before": list(os.getloadavg())}
+    if args.only:
+        return only_retry_policies(args, data, runner, admin, work_dir)
     started = time.monotonic()
     try:
         print("per-task overhead: %d rounds of %d items each ..." % (plan["rounds"], plan["iterations"]), flush=True)
@@ -621,6 +808,7 @@ def main(argv=None):
             print("bulk create of 1000 with write_workers 8, 20 ms ...", flush=True)
             data["parallel_create"] = [measure_parallel_create(runner, admin, 1000, 20, 8)]
             print("  %.1f s" % data["parallel_create"][-1]["seconds"], flush=True)
+        data["retry_policies"] = retry_policies(runner, admin, data)
     except CountError as err:
         print("REQUEST COUNT WRONG: %s" % err, file=sys.stderr)
         return 1

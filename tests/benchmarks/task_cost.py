@@ -10,7 +10,8 @@ module imports again. Run it through `python3 hacking/run.py -s benchmark-task`
 ISALES_ACCESS_KEY, ISALES_SECRET_KEY, ISALES_CA_PATH, ISALES_SIM_ADMIN and
 ANSIBLE_COLLECTIONS_PATH.
 
-1. Seeds one external result on the simulator and runs ansible-playbook with a
+1. Seeds one external result and one campaign whose retry policy names it on
+   the simulator and runs ansible-playbook with a
    no-change (or read-only) task of every module on it, until a run changes
    nothing, keeping the AnsiballZ payloads (ANSIBLE_KEEP_REMOTE_FILES).
 2. Takes the module zip out of each payload.
@@ -56,6 +57,9 @@ from run_benchmark import Admin, ansible_version  # noqa: E402  pylint: disable=
 
 VDN = 9400
 ENTRY = {"result_code": "TC1", "display_result": "Task cost: no retry", "obs_codes": ["00601", "00602"]}
+CAMPAIGN = {"campaignId": "TC1", "name": "Task cost", "status": 2,
+            "retryPolicy": {"retryPolicyId": "1", "policyType": 0, "policyJson": json.dumps(
+                {"type": 0, "retryDay": 2, "retryTimes": 3, "noRetryPolicy": [ENTRY["result_code"]]})}}
 PREFIX = "ansible_collections.huawei.isales"
 MODULES = PREFIX + ".plugins.modules."
 FLOOR = "task_cost_floor"
@@ -69,13 +73,17 @@ def main():
 if __name__ == "__main__":
     main()
 '''
-# The no-change (or read-only) task of each module on the seeded result.
+# The no-change (or read-only) task of each module on the seeded result and campaign.
 TASKS = {
     "isales_ob_result": dict(ENTRY, vdn_id=VDN),
     "isales_ob_results": {"vdn_id": VDN, "state": "merged", "config": [ENTRY]},
     "isales_ob_result_info": {"vdn_id": VDN, "result_code": ENTRY["result_code"]},
     "isales_obs_code_info": {"vdn_id": VDN},
     "isales_server_info": {"vdn_id": VDN},
+    "isales_retry_policy": {"vdn_id": VDN, "campaign_name": CAMPAIGN["name"],
+                            "no_retry_result_codes": [ENTRY["result_code"]]},
+    "isales_retry_policy_info": {"vdn_id": VDN},
+    "isales_campaign_info": {"vdn_id": VDN},
 }
 # Run in a fresh interpreter: ZIP MODULE -> JSON of the import's times and the collection's modules loaded.
 IMPORT_CHILD = r"""
@@ -283,7 +291,9 @@ def main(argv=None):
     admin = Admin(os.environ["ISALES_SIM_ADMIN"], os.environ["ISALES_CA_PATH"])
     try:
         admin.clear(VDN)
+        admin.call("DELETE", "/campaigns?vdn=%d" % VDN)
         admin.seed(VDN, [ENTRY])
+        admin.call("POST", "/campaigns", {"vdnId": VDN, "campaigns": [CAMPAIGN]})
         print("running the playbook until it changes nothing ...", file=sys.stderr, flush=True)
         payloads = keep_payloads(work, log)
         admin.skip_to_now()
@@ -302,6 +312,7 @@ def main(argv=None):
         return 1
     finally:
         admin.clear(VDN)
+        admin.call("DELETE", "/campaigns?vdn=%d" % VDN)
         shutil.rmtree(work, ignore_errors=True)
     report = {"repeats": args.repeats, "python": platform.python_version(), "ansible_core": ansible_version(),
               "modules": data}

@@ -10,7 +10,10 @@ simulator, because faults are global to a simulator), and the server is observed
 admin API) and its request log (which fault fired, which writes reached it and
 which were applied). Each row's observation is reduced to one line and compared
 with the line a small model of the intended behaviour predicts; the table of both
-is written as Markdown. Besides the fault kinds that every call meets, a few rows
+is written as Markdown. The faults on the calls of campaigns and retry policies
+(POLICY_CALLS) meet isales_retry_policy instead, adding one code to the no-retry
+list of a seeded campaign's policy; its observation is the VDN's campaigns and
+their policies. Besides the fault kinds that every call meets, a few rows
 use a *late* write (a gateway's 504 now, the write performed seconds later) and a
 *rewrite* of the server's answer (no returnCode, a hostile defId, a totalCount that
 lies about a VDN of 60 results). Hostile answers (HOSTILE: trickled, endless, oversized,
@@ -51,8 +54,12 @@ HOSTILE = TRICKLED + UNUSABLE + ("bad_date", "echo_auth")
 # Every kind, in table order: FAULTS, those of the hand-written rows only (part 8), clock_skew (no fault rule), HOSTILE.
 KINDS = FAULTS + ("late", "rewrite", "clock_skew") + HOSTILE
 CALLS = ("ob_result.list", "ob_result.detail", "ob_result.create", "ob_result.update", "ob_result.delete")
-READS = ("ob_result.list", "ob_result.detail")
+# The calls of isales_retry_policy's rows: it finds the campaign by name (campaign.list), reads its policy,
+# writes it (the whole document), reads it back and reads it once more after a short pause.
+POLICY_CALLS = ("campaign.list", "retry_policy.get", "retry_policy.set")
+READS = ("ob_result.list", "ob_result.detail", "campaign.list", "retry_policy.get")
 WRITES = ("ob_result.create", "ob_result.update", "ob_result.delete")
+ALL_WRITES = WRITES + ("retry_policy.set",)
 # Faults after which the server did not act on a write (unless the rule says act).
 NOT_PERFORMED = ("502", "503", "504", "reset_before", "html", "empty", "truncated", "rate_limit")
 # Transient faults: connection, timeout, 429, 5xx.
@@ -79,10 +86,12 @@ UNKNOWN_WORDS = ["outcome unknown", "may still land", "run again"]
 
 # Which play each call's fault is tested in: the call must happen in it.
 SCENARIO = {"ob_result.list": "create", "ob_result.detail": "update", "ob_result.create": "create",
-            "ob_result.update": "update", "ob_result.delete": "delete"}
+            "ob_result.update": "update", "ob_result.delete": "delete", "campaign.list": "policy",
+            "retry_policy.get": "policy", "retry_policy.set": "policy"}
 OPERATION = {"ob_result.list": "queryOBSResults", "ob_result.detail": "queryObsResultDetail",
              "ob_result.create": "createObResult", "ob_result.update": "updateObResult",
-             "ob_result.delete": "deleteObsResult"}
+             "ob_result.delete": "deleteObsResult", "campaign.list": "GET %s/" % API_PREFIX,
+             "retry_policy.get": "retryPolicy", "retry_policy.set": "retryPolicy"}
 CAUSE = {"502": "HTTP 502", "503": "HTTP 503", "504": "HTTP 504", "reset_before": "connection",
          "reset_after": "connection", "slow": "timeout", "html": "unparsable answer", "empty": "unparsable answer",
          "truncated": "unparsable answer", "rate_limit": "HTTP 429", "clock_skew": "HTTP 401", "late": "HTTP 504"}
@@ -97,6 +106,10 @@ CAUSE_WORDS = {"HTTP 502": ["HTTP 502"], "HTTP 503": ["HTTP 503"], "HTTP 504": [
 AUTHORIZATION_RE = re.compile(r"auth-v2/|(?<![0-9A-Fa-f])[0-9a-f]{64}(?![0-9A-Fa-f])")
 ORIGINAL_CODES = ["00602"]
 DESIRED_CODES = ["00602", "00603"]
+# The policy rows: the campaign's global policy names RP1 in its no-retry list (and a key the collection
+# does not know); the task adds RP2. Both codes are external results of the row's VDN.
+POLICY_SEEDED = {"type": 0, "retryDay": 2, "retryTimes": 3, "vendorExtra": 1, "noRetryPolicy": ["RP1"]}
+POLICY_ADDED = "RP2"
 
 
 def rule_for(fault, call, count, act=None, status=None):
@@ -133,6 +146,9 @@ def make_row(index, fault, call, count=1, retries=1, act=None, rules=None, expec
     scenario = scenario or SCENARIO[call]
     display = "Row %d: the callee did not answer" % index
     seed = [] if scenario == "create" else [{"displayResult": display, "obsCodes": ORIGINAL_CODES}]
+    if scenario == "policy":
+        seed = [{"resultCode": code, "displayResult": "Row %d: no retry %s" % (index, code), "obsCodes": ["00601"]}
+                for code in POLICY_SEEDED["noRetryPolicy"] + [POLICY_ADDED]]
     others = fillers(index) if crowded else []
     row = {
         "id": "%03d %s/%s" % (index, fault, call), "index": index, "fault": fault, "call": call,
@@ -142,7 +158,17 @@ def make_row(index, fault, call, count=1, retries=1, act=None, rules=None, expec
         "seed": others[:54] + seed + others[54:], "others": len(others), "every": every,
         "rules": rules if rules is not None else [rule_for(fault, call, count, act)],
     }
-    if scenario != "delete":
+    if scenario == "policy":
+        # Two campaigns: the row's (found by name, so that campaign.list is called) and another one,
+        # which must stay as it was.
+        row["campaign_name"] = "Row %d: the campaign" % index
+        row["no_retry_result_codes"] = [POLICY_ADDED]
+        row["campaigns"] = [
+            {"campaignId": "R%d-%d" % (index, number), "name": name, "status": 2,
+             "retryPolicy": {"retryPolicyId": str(number), "policyType": 0,
+                             "policyJson": json.dumps(POLICY_SEEDED, separators=(",", ":"))}}
+            for number, name in ((1, "Row %d: another campaign" % index), (2, row["campaign_name"]))]
+    elif scenario != "delete":
         row["obs_codes"] = DESIRED_CODES
     if fault == "clock_skew":
         row["rules"] = []
@@ -238,6 +264,20 @@ def rows(full=False):
     for call in ("ob_result.list", "ob_result.create"):
         specs.append(dict(fault="echo_auth", call=call, count=2, act=False, note="HTML 502 page quoting it",
                           rules=[rule_for("echo_auth", call, 2, act=False, status=502)]))
+    # 10. isales_retry_policy (a task adding one code to the no-retry list of a campaign found by name): every
+    #     fault kind once on each of its calls. A read is read again. A set whose answer is lost or unusable
+    #     after the server acted is settled by reading: one set. A set the server did not act on is settled by
+    #     reading too (after a timeout or a 504: at once and twice more, TIMEOUT apart), found missing and only
+    #     then written again: two sets, never a blind re-send.
+    for fault in FAULTS + HOSTILE:
+        for call in POLICY_CALLS:
+            specs.append(dict(fault=fault, call=call))
+    for fault in ("502", "503", "504", "html", "empty", "truncated"):
+        specs.append(dict(fault=fault, call="retry_policy.set", act=True, note="the server acted"))
+    specs.append(dict(fault="trickle_headers", call="retry_policy.set", act=False, note="the server did not act"))
+    specs.append(dict(fault="nan", call="retry_policy.set", act=False, note="the server did not act"))
+    specs.append(dict(fault="late", call="retry_policy.set",
+                      note="write lands %gs after the 504 (after the settle window)" % LATE_AFTER))
     return [make_row(index + 1, **spec) for index, spec in enumerate(specs)]
 
 
@@ -261,6 +301,8 @@ def expected(row):
             return dict(done, fired=count)
         return dict(outcome="failed", cause=cause_of(row), tries=retries + 1 if retries else None, state="as before",
                     sent=0, applied=0, fired=retries + 1, words=[OPERATION[call]])
+    if call == "retry_policy.set":
+        return policy_set_expected(row, done)
     if fault == "late":
         # The gateway gave up (504) but the write happens: LATE_AFTER seconds later, after the settle window.
         if call == "ob_result.create":
@@ -282,6 +324,23 @@ def expected(row):
         return dict(done, sent=count + 1, fired=count)
     return dict(outcome="failed", cause=cause_of(row), tries=retries + 1, state="as before", sent=retries + 1,
                 applied=0, fired=retries + 1, words=[OPERATION[call], "had not happened"])
+
+
+def policy_set_expected(row, done):
+    """isales_retry_policy's write: it sends the whole document, so writing it again is safe once reading
+    has shown the change missing; it writes at most 3 times a task."""
+    fault = row["fault"]
+    if fault == "late":
+        # The reads after the 504 (at once, then twice more TIMEOUT apart) show the change missing: written
+        # again; the late write lands too, later, with the same document.
+        return dict(done, sent=2, applied=2, fired=1)
+    performed = fault in ("reset_after", "slow") or row.get("act") or (fault in HOSTILE and row.get("act") is None)
+    if performed:
+        # Settled by reading: the change is there, nothing is sent again.
+        return dict(done, fired=1)
+    # Read (after a timeout or a 504: and twice more), found missing, written again (the rows arm one fault:
+    # within the 3 writes).
+    return dict(done, sent=row["count"] + 1, fired=row["count"])
 
 
 def cause_of(row):
@@ -325,6 +384,8 @@ def tries_text(count):
 def state_text(state, row):
     """How the server's state reads in the table."""
     scenario = row["scenario"]
+    if scenario == "policy":
+        return {"as asked": "policy as asked", "as before": "policy as before"}.get(state, state)
     others = " (and %d others as before)" % row["others"] if row.get("others") else ""
     if state == "as asked":
         return ("no result" if scenario == "delete" else "1 result, as asked") + others
@@ -362,19 +423,47 @@ def server_state(row, results):
     return "unexpected: %r" % (have,)
 
 
+def policy_state(row, campaigns):
+    """'as asked', 'as before', or what is wrong with the row's campaigns and their policies."""
+    seeded = dict((item["campaignId"], item["retryPolicy"]) for item in row["campaigns"])
+    now = dict((item["campaignId"], item.get("retryPolicy")) for item in campaigns)
+    if sorted(now) != sorted(seeded):
+        return "unexpected campaigns: %s" % ", ".join(sorted(now))
+    mine = [item["campaignId"] for item in row["campaigns"] if item["name"] == row["campaign_name"]][0]
+    for ident, policy in seeded.items():
+        if ident != mine and now[ident] != policy:
+            return "the other campaign's policy changed: %s" % json.dumps(now[ident], sort_keys=True)[:200]
+    data = now[mine] or {}
+    if data == seeded[mine]:
+        return "as before"
+    try:
+        doc = json.loads(data.get("policyJson") or "null")
+    except ValueError:
+        doc = None
+    asked = dict(POLICY_SEEDED, noRetryPolicy=sorted(POLICY_SEEDED["noRetryPolicy"] + row["no_retry_result_codes"]))
+    if (isinstance(doc, dict) and isinstance(doc.get("noRetryPolicy"), list) and str(data.get("policyType")) == "0"
+            and dict(doc, noRetryPolicy=sorted(doc["noRetryPolicy"])) == asked):
+        return "as asked"
+    return "unexpected: %s" % json.dumps(data, sort_keys=True)[:200]
+
+
 def observed(row, record, secret):
     """What happened, in the shape of expected(), plus problems (a list) found in the module's answer."""
     outcome = record["outcome"] or {}
     requests = record["requests"]
     problems = []
-    writes = [r for r in requests if r["call"] in WRITES]
+    writes = [r for r in requests if r["call"] in ALL_WRITES]
     facts = dict(
         sent=len(writes),
         applied=len([r for r in writes if r.get("performed") and r.get("returnCode") == OK]),
         fired=len([r for r in requests if r.get("fault")]),
-        state=server_state(row, record["results"]),
+        state=server_state(row, record["results"]) if row["scenario"] != "policy"
+        else policy_state(row, record.get("campaigns") or []),
         tries=None, cause=None, words=[],
     )
+    if row["scenario"] == "policy" and [(r["resultCode"], r["displayResult"]) for r in record["results"]] != [
+            (r["resultCode"], r["displayResult"]) for r in row["seed"]]:
+        problems.append("the external results changed")
     text = json.dumps(outcome, sort_keys=True)
     if secret and secret in text:
         problems.append("the secret key is in the result")
@@ -383,7 +472,8 @@ def observed(row, record, secret):
         problems.append("an Authorization value or a signature is in the result: %s..." % echoed.group(0)[:12])
     # No request may leave the VDN's part of the API, whatever the server answered (a defId of "../..").
     api = "%s/%d/" % (API_PREFIX, row["vdn_id"])
-    outside = sorted(set(r["path"] for r in requests if r["call"] == "unknown" or not r["path"].startswith(api)))
+    outside = sorted(set(r["path"] for r in requests
+                         if r["call"] == "unknown" or not (r["path"].startswith(api) or r["path"] == api[:-1])))
     if outside:
         problems.append("requests outside %s: %s" % (api, ", ".join(outside[:3])))
     # ansible-core 2.19 gives every failed task an "exception" that reads "(traceback unavailable)"
@@ -409,7 +499,14 @@ def observed(row, record, secret):
     else:
         facts["outcome"] = "changed" if outcome.get("changed") else "unchanged"
         live = [item["defId"] for item in record["results"]]
-        if row["scenario"] != "delete" and outcome.get("defId") not in live:
+        if row["scenario"] == "policy":
+            codes = sorted(POLICY_SEEDED["noRetryPolicy"] + row["no_retry_result_codes"])
+            if outcome.get("campaign_id") != row["campaigns"][-1]["campaignId"]:
+                problems.append("campaign_id %r is not the row's campaign" % outcome.get("campaign_id"))
+            if (outcome.get("retry_policy") or {}).get("no_retry_result_codes") != codes:
+                problems.append("retry_policy.no_retry_result_codes is %r, not %r"
+                                % ((outcome.get("retry_policy") or {}).get("no_retry_result_codes"), codes))
+        elif row["scenario"] != "delete" and outcome.get("defId") not in live:
             problems.append("defId %r is not the server's %r" % (outcome.get("defId"), live))
     facts["waited"] = retry_after_wait(requests)
     if not record.get("settled", True):
@@ -448,10 +545,10 @@ def cost(row):
     if row["fault"] == "late":
         seconds += max(rule.get("delay", LATE_AFTER) for rule in row["rules"]) + 2 * TIMEOUT
     elif row["fault"] in ("slow",) + TRICKLED:
-        seconds += fired * TIMEOUT + (2 * TIMEOUT if row["call"] in WRITES else 0)
+        seconds += fired * TIMEOUT + (2 * TIMEOUT if row["call"] in ALL_WRITES else 0)
     elif row["fault"] == "rate_limit":
         seconds += fired * RETRY_AFTER
-    elif row["fault"] == "504" and row["call"] in WRITES:
+    elif row["fault"] == "504" and row["call"] in ALL_WRITES:
         seconds += fired * 2 * TIMEOUT
     else:
         seconds += 0.4 * fired
@@ -519,23 +616,31 @@ def run_lanes(matrix_rows, work_dir, lanes, verbosity):
 
 def table(results, seconds):
     faults = sorted(set(r["row"]["fault"] for r in results), key=KINDS.index)
-    calls = sorted(set(r["row"]["call"] for r in results), key=CALLS.index)
+    calls = sorted(set(r["row"]["call"] for r in results), key=(CALLS + POLICY_CALLS).index)
     bad = [r for r in results if not r["ok"]]
     lines = [
-        "# Fault matrix of `huawei.isales.isales_ob_result`",
+        "# Fault matrix of `huawei.isales.isales_ob_result` and `huawei.isales.isales_retry_policy`",
         "",
         "<!-- Generated by tests/resilience/fault_matrix.py (nox session resilience). Do not edit. -->",
         "",
-        "Every row ran `huawei.isales.isales_ob_result` once, through `ansible-playbook`, against the",
+        "Every row ran `huawei.isales.isales_ob_result` (or, for the calls of campaigns and retry policies,",
+        "`huawei.isales.isales_retry_policy`) once, through `ansible-playbook`, against the",
         "CC-iSales simulator over HTTPS, with the row's faults armed on the simulator. *Expected* comes",
         "from the model in `tests/resilience/fault_matrix.py`; *observed* is read back from the simulator",
-        "(its results on the row's VDN, counted through the admin API, and its request log) and from the",
-        "module's answer. A row passes only when the two are equal.",
+        "(its results and campaigns on the row's VDN, read through the admin API, and its request log) and",
+        "from the module's answer. A row passes only when the two are equal.",
         "",
         "* Plays: **ob_result.list** and **ob_result.create** faults hit a play that creates a result;",
         "  **ob_result.detail** and **ob_result.update** faults a play that changes the OBS codes of an existing",
         "  result; **ob_result.delete** faults a play that deletes one. No `result_code` is used, so nothing but",
         "  the module stops a second create.",
+        "* **campaign.list**, **retry_policy.get** and **retry_policy.set** faults hit a play that adds one result",
+        "  code to the no-retry list of a campaign's global policy, the campaign named by `campaign_name` (so the",
+        "  campaign list is read); the VDN has a second campaign, whose policy must stay as it was, and both",
+        "  codes are external results of the VDN. *policy as asked*: the campaign's policy holds both codes and",
+        "  every other key as seeded (one the collection does not know included). A set is the whole document:",
+        "  after a set that failed, the policy is read again (after a timeout or a 504: at once and twice more,",
+        "  `timeout` seconds apart) and written again only when the change is missing.",
         "* Every row uses `timeout: %d`; `retries` is in its column. *slow* answers after %.1f s (the server"
         % (TIMEOUT, SLOW_DELAY),
         "  acts after the client gave up); *rate_limit* is a 429 with `Retry-After: %d`; *act* = the server" % RETRY_AFTER,
@@ -553,7 +658,8 @@ def table(results, seconds):
         "  (*bad_date*), or its returnDesc (or an error page) quoting the request's Authorization",
         "  (*echo_auth*). A trickled answer is a timeout, the body faults between are unusable answers; a",
         "  read is read again, a write reconciled by reading the state again.",
-        "* *writes sent* = write requests that reached the server; *applied* = writes it performed with",
+        "* *writes sent* = write requests (creates, updates, deletes, policy sets) that reached the server;",
+        "  *applied* = writes it performed with",
         "  success. *failed cleanly* = no traceback, no secret, and the message names the call, the number of",
         "  tries when there was more than one, and the last cause. In every row, no request left the row's",
         "  VDN's API path, and the module's result holds no Authorization value and no signature.",

@@ -10,14 +10,15 @@ per row and a module run per call would triple the run time.
     isales_sim:
       admin: https://localhost:PORT/__sim   # the simulator's admin API
       ca: /path/to/its/ca.pem
-      op: arrange        # reset the simulator, set its clock, seed results, arm the row's faults
+      op: arrange        # reset the simulator, set its clock, seed results (and campaigns), arm the row's faults
       row: {...}         # one row of the matrix (see fault_matrix.py)
 
     isales_sim:
       admin: ...
       ca: ...
       op: observe        # wait for the row's faults to have fired and been logged, then
-      row: {...}         # append {row, outcome, results, requests, pending} as one JSON line to out
+      row: {...}         # append {row, outcome, results, requests, pending, campaigns (when the row
+                         # has some)} as one JSON line to out
       outcome: "{{ registered module result }}"
       out: /path/to/observations.jsonl
 
@@ -106,6 +107,8 @@ def arrange(admin, row):
         admin("POST", "/config", {"clock_offset_minutes": row["clock_offset_minutes"]})
     if row.get("seed"):
         admin("POST", "/results", {"vdnId": row["vdn_id"], "results": row["seed"]})
+    if row.get("campaigns"):
+        admin("POST", "/campaigns", {"vdnId": row["vdn_id"], "campaigns": row["campaigns"]})
     if row.get("rules"):
         admin("POST", "/faults", {"faults": row["rules"]})
     return {"pending": admin("GET", "/faults")["faults"]}
@@ -151,8 +154,11 @@ def observe(admin, row):
             break
         time.sleep(0.1)
     results = admin("GET", "/results?vdn=%d" % row["vdn_id"])["results"]
+    seen = {"pending": pending, "requests": requests, "results": results, "settled": settled}
+    if row.get("campaigns"):
+        seen["campaigns"] = admin("GET", "/campaigns?vdn=%d" % row["vdn_id"])["campaigns"]
     admin("DELETE", "/faults")
-    return {"pending": pending, "requests": requests, "results": results, "settled": settled}
+    return seen
 
 
 def barrier(directory, name, parties):
