@@ -18,6 +18,9 @@ import nox_support as ns  # noqa: E402  pylint: disable=wrong-import-position
 
 # ansible-core line -> the controller Python its tests run on (one each line supports).
 CORE_MATRIX = {"2.16": "3.11", "2.17": "3.11", "2.18": "3.11", "2.19": "3.11", "2.20": "3.12", "2.21": "3.13"}
+# The lines whose integration session runs every target in full; the others run the targets that have a
+# smoke part (tests/integration/targets/*/tasks/smoke.yml) as that smoke only, to keep CI short.
+FULL_INTEGRATION = ("2.19", "2.21")
 # The line of the sessions that are not about ansible-core versions (demo, resilience, tools).
 MAIN_CORE = "2.19"
 MAIN_PYTHON = CORE_MATRIX[MAIN_CORE]
@@ -108,9 +111,19 @@ def units(session, core):
 @nox.session
 @matrix(CORE_MATRIX)
 def integration(session, core):
-    """ansible-test integration on the line's Python; each target starts its own simulator."""
+    """ansible-test integration on the line's Python; each target starts its own simulator. Off the
+    FULL_INTEGRATION lines, the targets with a smoke part (tasks/smoke.yml) run only that."""
     install(session, core_spec(core), "-r", "requirements.txt", "-r", "tests/integration/requirements.txt")
     with ns.collection_tree(session) as tree:
+        # ISALES_INTEGRATION_SMOKE=1 / =0: smoke / full on every line. ansible-test passes no environment
+        # through to the targets; its vars file (tests/integration/integration_config.yml) reaches every one.
+        smoke = os.environ.get("ISALES_INTEGRATION_SMOKE", "0" if core in FULL_INTEGRATION else "1") == "1"
+        if smoke:
+            config = os.path.join(tree, "tests", "integration", "integration_config.yml")
+            with open(config, "a", encoding="utf-8") as handle:
+                handle.write("\nisales_integration_smoke: true\n")
+        session.log("ansible-core %s: the targets with a smoke part run %s"
+                    % (core, "only that" if smoke else "in full"))
         ns.ansible_test(session, tree, "integration", "-v", "--python-interpreter",
                         os.path.join(session.bin, "python"), "--python", session.python, *session.posargs)
 

@@ -190,6 +190,8 @@ def read_policy(data, call):
         in_doc = parse_codes(doc.get("noRetryPolicy"))
     except ValueError as exc:  # BadAnswer, or text that is JSON in neither form
         raise bad_answer(call, "a retry policy that cannot be read (%s)" % exc, data)
+    if not in_data and in_doc:
+        in_data = None  # an empty field beside a document that names codes says nothing (a server may show it so)
     if in_data is not None and in_doc is not None and sorted(in_data) != sorted(in_doc):
         policy.warnings.append(
             "the policy's noRetryPolicy field (%s) and the one inside policyJson (%s) differ; the field is taken"
@@ -299,7 +301,9 @@ def holds(policy, want):
     elif any(code not in codes for code in declared):
         return False
     if policy.policy_type == NUMBER_TYPE:
-        return want["state"] == "absent" or not declared
+        others = any(want.get(key) is not None for key in ("strategy", "retry_days", "retry_times_per_day",
+                                                          "result_policies"))
+        return not others and (want["state"] == "absent" or not declared)
     current = view(policy)
     for key in ("strategy", "retry_days", "retry_times_per_day"):
         if want.get(key) is not None and current[key] != want[key]:

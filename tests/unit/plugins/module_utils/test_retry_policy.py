@@ -77,10 +77,23 @@ def test_integer_codes_are_taken_as_their_digits():
     assert policy({"type": 0}, noRetryPolicy=[7, "012"]).codes == ["7", "012"]
 
 
-@pytest.mark.parametrize("field", ["", None, []])
+@pytest.mark.parametrize("field", ["", None, [], "[]"])
 def test_an_empty_or_missing_field_falls_back_to_the_document(field):
+    """A server may show the field empty whatever the document holds: an empty field says nothing, and a
+    write planned from it would drop the codes the document names."""
     read = policy({"type": 0, "noRetryPolicy": ["007"]}, noRetryPolicy=field)
-    assert read.codes == ([] if field in ("", []) else ["007"])
+    assert read.codes == ["007"] and not read.warnings
+
+
+def test_an_empty_field_beside_an_empty_document_is_an_empty_list():
+    assert policy({"type": 0}, noRetryPolicy="").codes == []
+
+
+@pytest.mark.parametrize("option", [dict(strategy="result"), dict(retry_days=1), dict(result_policies=[])])
+def test_any_change_to_a_number_type_policy_is_refused(option):
+    read = rp.read_policy({"policyType": 1, "policyJson": "[{'dataType':'SI','type':0}]"}, CALL)
+    with pytest.raises(ResourceError, match="number-type"):
+        rp.planned(read, want([], purge=True, **option), CAMPAIGN)
 
 
 def test_the_field_wins_over_the_document_with_a_warning():

@@ -31,6 +31,7 @@ if SIMULATOR_DIR not in sys.path:
     sys.path.insert(0, SIMULATOR_DIR)
 isales_simulator = importlib.import_module("isales_simulator")
 results = importlib.import_module("sim_resources.ob_results").results
+campaigns = importlib.import_module("sim_resources.campaigns").campaigns
 
 BASE = "https://isales.example.com:28443"
 WRITE_CALLS = frozenset(isales_simulator.CALLS) - isales_simulator.READ_ONLY_CALLS
@@ -85,6 +86,15 @@ class FakeIsales(object):
         """items: (displayResult, resultCode or None, [obs codes]); returns their defIds."""
         return results(self.sim.store).seed(vdn, [
             {"displayResult": text, "resultCode": code or "", "obsCodes": list(codes)} for text, code, codes in items])
+
+    def seed_campaigns(self, vdn, *items):
+        """items: campaigns as the admin API seeds them ({campaignId, name, ..., retryPolicy: the data object
+        a policy read answers}); returns their ids."""
+        return campaigns(self.sim.store).seed(vdn, [dict(item) for item in items])
+
+    def policy(self, vdn, campaign_id):
+        """The campaign's policy as a read answers it now (its data object, or None)."""
+        return campaigns(self.sim.store).policy_data(vdn, campaign_id)
 
     def fail(self, call, status=502, act=False, count=1, code=None):
         """The next `count` calls of `call` answer HTTP `status`; act: do the call anyway.
