@@ -301,8 +301,8 @@ def holds(policy, want):
     elif any(code not in codes for code in declared):
         return False
     if policy.policy_type == NUMBER_TYPE:
-        others = any(want.get(key) is not None for key in ("strategy", "retry_days", "retry_times_per_day",
-                                                          "result_policies"))
+        managed = ("strategy", "retry_days", "retry_times_per_day", "result_policies")
+        others = any(want.get(key) is not None for key in managed)
         return not others and (want["state"] == "absent" or not declared)
     current = view(policy)
     for key in ("strategy", "retry_days", "retry_times_per_day"):
