@@ -131,12 +131,13 @@ def host_header(url):
 
 
 # The userinfo of a URL ("user:password@"), wherever it stands in a text.
-_USERINFO = re.compile(r"(?<=//)[^/?#@\s]*@")
+# (Compiled where it is used, by re's cache: a task whose requests all succeed never needs it.)
+_USERINFO = r"(?<=//)[^/?#@\s]*@"
 
 
 def redact_url(text):
     """text with the userinfo of any URL in it replaced by ***@ (a URL's password is a secret)."""
-    return _USERINFO.sub("***@", text or "")
+    return re.sub(_USERINFO, "***@", text or "")
 
 
 def url_secrets(url):
