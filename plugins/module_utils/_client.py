@@ -375,11 +375,11 @@ class IsalesClient(object):
         try:
             payload = self._exchange(method, url, data, headers, call, names, signed_at, authorization)
         except IsalesError as err:
+            # The server's own text (returnDesc, a quoted body) was scrubbed when it was read (_parse);
+            # a library's words (a refused header, a proxy's reply) are scrubbed here.
             err.reword(_scrub(err.msg, authorization))
-            err.return_desc = _scrub(err.return_desc, authorization)
             err.reason = _scrub(err.reason, authorization)
             raise
-        self.last_return_desc = _scrub(self.last_return_desc, authorization)
         return payload
 
     def _exchange(self, method, url, data, headers, call, names, signed_at, authorization):

@@ -97,7 +97,7 @@ class IsalesModule(AnsibleModule):
 
     def client(self, **overrides):
         """A new client on the module's connection options (overrides: e.g. retries, signed_headers)."""
-        settings = dict(stop=self.stop, log=self._log_write)
+        settings = dict(stop=self.stop, log=self.log)
         settings.update(overrides)
         client = IsalesClient(**client_settings(self.params, **settings))
         self._clients.append(client)
@@ -163,7 +163,7 @@ class IsalesModule(AnsibleModule):
         writes = self.writes()
         if writes:
             failure["writes"] = writes
-            failure["changed"] = failure["changed"] or any(write["outcome"] == "done" for write in writes)
+            failure["changed"] = failure["changed"] or made_a_write(writes)
         if self._stopped_by:
             failure["msg"] = "stopped by %s before the task finished; no request was started after it. %s" % (
                 self._stopped_by, failure["msg"])
@@ -174,10 +174,6 @@ class IsalesModule(AnsibleModule):
     def writes(self):
         """Every write the task's clients sent, in order: {call, outcome, returnCode}."""
         return [write for client in list(self._clients) for write in client.writes]
-
-    def _log_write(self, text):
-        """Record a write in the module's log (syslog / journal), as it happens."""
-        self.log(text)
 
     # -- stopping -----------------------------------------------------------------
 
@@ -201,9 +197,9 @@ class IsalesModule(AnsibleModule):
         name = signal.Signals(signum).name
         if self.stop.is_set():
             self.log("huawei.isales: stopped at once by a second signal (%s)" % name)
+            writes = self.writes()
             sys.stdout.write(json.dumps(dict(
-                failed=True, changed=bool(any(write["outcome"] == "done" for write in self.writes())),
-                error_kind=KIND_CANCELLED, writes=self.writes(),
+                failed=True, changed=made_a_write(writes), error_kind=KIND_CANCELLED, writes=writes,
                 msg="stopped at once by a second signal (%s): requests in flight were abandoned, and their "
                     "outcome is unknown; the module's log (syslog / journal) records every write. Run the task "
                     "again: it converges." % name)) + "\n")
@@ -212,6 +208,11 @@ class IsalesModule(AnsibleModule):
         self._stopped_by = name
         self.log("huawei.isales: %s received; no request is started after it" % name)
         self.stop.set()
+
+
+def made_a_write(writes):
+    """Whether any of the writes (IsalesModule.writes()) was done: the task changed something."""
+    return any(write["outcome"] == "done" for write in writes)
 
 
 def unexpected(err, writes=()):

@@ -145,6 +145,7 @@ class Policy(object):
         self.doc = doc
         self.codes = codes
         self.warnings = warnings
+        self._inner = None
 
     @property
     def exists(self):
@@ -152,10 +153,14 @@ class Policy(object):
 
     def inner(self):
         """(the `policy` member as a value, the form it came in: "text", "array", "object", or None)."""
-        if not isinstance(self.doc, dict) or self.doc.get("policy") is None:
-            return None, None
-        raw = self.doc["policy"]
-        return lenient(raw), "text" if isinstance(raw, str) else ("object" if isinstance(raw, dict) else "array")
+        if self._inner is None:  # parsed once: a Policy's document does not change
+            raw = self.doc.get("policy") if isinstance(self.doc, dict) else None
+            if raw is None:
+                self._inner = (None, None)
+            else:
+                self._inner = (lenient(raw), "text" if isinstance(raw, str) else (
+                    "object" if isinstance(raw, dict) else "array"))
+        return self._inner
 
     @property
     def layout(self):

@@ -47,7 +47,6 @@ class PolicyWriter(object):
         self.campaign = campaign
         self.check_mode = check_mode
         self.rand = rand
-        self.writes = 0
 
     def read(self):
         data, call = get_policy(self.client, self.vdn_id, self.campaign["id"])
@@ -62,7 +61,6 @@ class PolicyWriter(object):
             if target is current or self.check_mode:
                 return target
             started = time.monotonic()
-            self.writes += 1
             err = None
             try:
                 set_policy(self.client, self.vdn_id, self.campaign["id"], write_body(target))
