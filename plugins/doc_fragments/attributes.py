@@ -93,4 +93,32 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  purge:
+    description:
+      - With O(state=present), make the no-retry list exactly the listed results; without it, the listed ones are
+        added and the others stay.
+      - An empty list with O(purge=true) clears the no-retry list.
+    type: bool
+    default: false
+"""
+
+    # The modules that delete external results; mirrors the check_references option of their argument specs.
+    REFERENCES = r"""
+options:
+  check_references:
+    description:
+      - Before deleting an external result that has a result code, read every campaign of the VDN (one list, any
+        status) and its retry policy (one read per campaign, O(max_workers) at a time), and refuse the delete,
+        before any write, when a campaign's no-retry list names the code. The message names the code and each
+        campaign (id, name, status). A result without a result code is deleted with no extra reads.
+      - A campaign that vanished between the list and its policy read is left out; any other failure to read a
+        campaign or its policy refuses the delete, naming the campaign.
+      - This needs read access to campaigns and retry policies. Set V(false) to skip the check - for an access
+        key that cannot read campaigns, or when deleting a result that policies name is intended. The server
+        then either keeps the code in those policies, where it matches nothing, or drops it from them; either
+        way the numbers those campaigns must never call again may be called.
+      - What the check cannot close is a campaign that adds the code between the check and the delete.
+    type: bool
+    default: true
+    version_added: 1.1.0
 """

@@ -20,6 +20,7 @@ __metaclass__ = type
 
 from ansible_collections.huawei.isales.plugins.module_utils._client import Call
 from ansible_collections.huawei.isales.plugins.module_utils._errors import (
+    CODE_NO_SUCH_CAMPAIGN,
     KIND_API,
     IsalesError,
     ResourceError,
@@ -104,7 +105,12 @@ def get_campaign(client, vdn_id, campaign_id):
 
 
 # The returnCode of a call about a campaign that does not exist.
-CODE_NO_CAMPAIGN = "0200007"
+CODE_NO_CAMPAIGN = CODE_NO_SUCH_CAMPAIGN
+
+
+def vanished(err):
+    """Whether err says that the campaign a call was about does not exist (any more)."""
+    return isinstance(err, IsalesError) and err.kind == KIND_API and err.return_code == CODE_NO_CAMPAIGN
 
 
 def find_campaign(client, vdn_id, campaign_id=None, name=None):
@@ -114,7 +120,7 @@ def find_campaign(client, vdn_id, campaign_id=None, name=None):
         try:
             return get_campaign(client, vdn_id, campaign_id)
         except IsalesError as err:
-            if err.kind == KIND_API and err.return_code == CODE_NO_CAMPAIGN:
+            if vanished(err):
                 raise ResourceError("VDN %s has no campaign %s (returnCode %s)" % (vdn_id, campaign_id, err.return_code),
                                     campaign_id=campaign_id)
             raise

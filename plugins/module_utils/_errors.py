@@ -33,6 +33,9 @@ CODE_CONVERSION = "02000008"
 CODE_WRONG_COMBINATION = "02000009"
 CODE_HOUR_AND_MINUTE = "02000010"
 CODE_TOO_MANY = "02000011"
+# Of the campaign calls (their pages list them beside the ones above).
+CODE_NO_SUCH_CAMPAIGN = "0200007"
+CODE_NOT_IN_THIS_STATUS = "0200011"
 
 ERROR_CODES = {
     SUCCESS: "success",
@@ -48,6 +51,8 @@ ERROR_CODES = {
     CODE_WRONG_COMBINATION: "incorrect parameter combination",
     CODE_HOUR_AND_MINUTE: "the hour and minute parameters must be set at the same time",
     CODE_TOO_MANY: "too many parameters",
+    CODE_NO_SUCH_CAMPAIGN: "the campaign does not exist",
+    CODE_NOT_IN_THIS_STATUS: "the operation is not allowed in the campaign's current status",
 }
 
 # Error kinds. "Ambiguous" ones may hide a write that did happen.

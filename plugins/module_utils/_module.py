@@ -103,14 +103,15 @@ class IsalesModule(AnsibleModule):
         self._clients.append(client)
         return client
 
-    def pool(self):
-        """The module's pool of max_workers clients, one per thread."""
+    def pool(self, main=None):
+        """The module's pool of max_workers clients, one per thread; main: the calling thread's client
+        (a new one when not given), when the pool is made."""
         if self._pool is None:
             # Imported here: a module that reads one thing at a time does not compile it.
             from ansible_collections.huawei.isales.plugins.module_utils._workers import (  # pylint: disable=import-outside-toplevel
                 ClientPool,
             )
-            self._pool = ClientPool(self.client, self.params["max_workers"], cancel=self.stop)
+            self._pool = ClientPool(self.client, self.params["max_workers"], main=main, cancel=self.stop)
         return self._pool
 
     @property

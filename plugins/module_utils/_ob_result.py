@@ -320,11 +320,13 @@ class ObResultManager(object):
     on the server).
     """
 
-    def __init__(self, client, vdn_id, check_mode=False):
+    def __init__(self, client, vdn_id, check_mode=False, guard=None):
         self.client = client
         self.vdn_id = vdn_id
         self.check_mode = check_mode
         self.removed = []
+        # guard([states]): raises when the results must not be deleted (_references.check_deletes).
+        self.guard = guard
 
     def state_of(self, def_id):
         return state_from_detail(api.get_result(self.client, self.vdn_id, def_id), self.vdn_id)
@@ -375,7 +377,8 @@ class ObResultManager(object):
         provably did not happen, at most client.retries times; a create that may still land
         (timeout, 504) is never sent again. Identical copies of the result are removed, the
         lowest defId staying; after its own create, a task that finds a copy with a lower
-        defId (another run's) removes its own.
+        defId (another run's) removes its own. Before a delete the task asks for, guard (when
+        set) may refuse it.
 
         When the result is as asked and has no copies, nothing more is done: the writing side
         (_ob_result_writer.py) is not even imported, so that a task that changes nothing does
@@ -386,6 +389,8 @@ class ObResultManager(object):
         before, listing = self.read(desired, copies)
         if not copies and plan(before, listing, desired, state)[0] is None:
             return outcome(before, before, None, 0, [])
+        if state == "absent" and before is not None and self.guard is not None:
+            self.guard([before])  # copies share the result code of the one kept: they need no check
         return self.writer().converge(desired, state, before, listing, copies)
 
     def writer(self):
@@ -397,6 +402,18 @@ class ObResultManager(object):
         writer = ObResultWriter(self.client, self.vdn_id, check_mode=self.check_mode)
         writer.removed = self.removed
         return writer
+
+
+def reference_guard(pool, vdn_id):
+    """A guard for ObResultManager and BulkRun: refuses deleting results whose result code a campaign's retry
+    policy names (_references.check_deletes), reading on pool() - called only once a delete is planned."""
+    def guard(doomed):
+        # Imported here: a task that deletes nothing does not compile the campaign and policy calls.
+        from ansible_collections.huawei.isales.plugins.module_utils._references import (  # pylint: disable=import-outside-toplevel
+            check_deletes,
+        )
+        check_deletes(pool(), vdn_id, doomed)
+    return guard
 
 
 def outcome(before, after, action, attempts, removed):

@@ -392,6 +392,8 @@ class BulkRun(object):
         self.settled = []
         # The writes whose outcome a failure left unknown, from every worker.
         self.unknown = []
+        # guard([states]): raises when the results must not be deleted (_ob_result.reference_guard).
+        self.guard = None
 
     def catalogue(self):
         return list_obs_codes(self.pool.client(), self.vdn_id, self.pool)
@@ -429,7 +431,8 @@ class BulkRun(object):
 
         Before any write: the OBS codes the task will write are checked against the VDN's
         catalogue (always when it creates or updates; with validate_obs_codes, even when it
-        does not), and identical copies of a result it manages are planned for deletion.
+        does not), the deletes are checked by guard (when set), and identical copies of a
+        result it manages are planned for deletion.
         """
         listing, copies = self.settled_listing(config)
         pairs = match_config(config, listing)
@@ -441,6 +444,10 @@ class BulkRun(object):
             for entry in ([config[op.index] for op in writes] if not validate_obs_codes else config):
                 wanted.update(entry.get("obs_codes") or [])
             check_obs_codes(self.catalogue(), wanted, self.vdn_id)
+        if self.guard is not None:
+            # Every delete the task asks for, before its first write; a copy shares its result code with the
+            # result kept, so deleting it needs no check.
+            self.guard([op.before for op in ops if op.action == DELETE])
         copy_ops = [Op(DELETE, copy["defId"], copy, None, copy=True) for copy in copies]
         return _ordered(ops + copy_ops), unchanged
 

@@ -44,6 +44,7 @@ NO_RETRY_OPTIONS = dict(
     no_retry_result_codes=dict(type="list", elements="str"),
     no_retry_display_results=dict(type="list", elements="str"),
     state=dict(type="str", default="present", choices=["present", "absent"]),
+    purge=dict(type="bool", default=False),
 )
 
 GLOBAL = 0

@@ -34,12 +34,16 @@ description:
   - What overlapping runs cannot promise is that no other run ever sees two copies for a moment, or
     anything about runs that ask for different things for one display text (the last writer wins; results
     that differ are never merged).
+  - With O(state=absent), a result whose result code a campaign's retry policy names is not deleted (see
+    O(check_references)); detach it first with M(huawei.isales.isales_retry_policies).
 author:
   - huawei.isales contributors (@huawei-isales)
 extends_documentation_fragment:
   - huawei.isales.connection
   - huawei.isales.attributes
   - huawei.isales.attributes.vdn
+  - huawei.isales.attributes.references
+  - huawei.isales.attributes.workers
 attributes:
   check_mode:
     description: Reads the server's state and predicts C(changed) exactly; never writes.
@@ -82,6 +86,7 @@ options:
     default: false
 seealso:
   - module: huawei.isales.isales_ob_results
+  - module: huawei.isales.isales_retry_policies
   - module: huawei.isales.isales_ob_result_info
   - module: huawei.isales.isales_obs_code_info
   - name: CC-iSales OpenAPI, creating an external result
@@ -208,6 +213,7 @@ from ansible_collections.huawei.isales.plugins.module_utils._ob_result import (
     ObResultManager,
     compared,
     public,
+    reference_guard,
     validate,
 )
 
@@ -217,6 +223,7 @@ OPTIONS = dict(
     result_code=dict(type="str"),
     state=dict(type="str", default="present", choices=["present", "absent"]),
     validate_obs_codes=dict(type="bool", default=False),
+    check_references=dict(type="bool", default=True),
 )
 
 
@@ -239,7 +246,10 @@ def run(module):
             list_obs_codes,
         )
         check_obs_codes(list_obs_codes(client, params["vdn_id"]), params["obs_codes"], params["vdn_id"])
-    manager = ObResultManager(client, params["vdn_id"], check_mode=module.check_mode)
+    guard = None
+    if params["check_references"]:
+        guard = reference_guard(lambda: module.pool(main=client), params["vdn_id"])
+    manager = ObResultManager(client, params["vdn_id"], check_mode=module.check_mode, guard=guard)
     outcome = manager.ensure(desired_from(params), params["state"])
     return_code, return_desc = client.reported_return
     result = dict(
@@ -257,7 +267,7 @@ def run(module):
 
 
 def main():
-    IsalesModule(OPTIONS, validate=validate, required_if=[("state", "present", ["obs_codes"])]).run(run)
+    IsalesModule(OPTIONS, validate=validate, workers=True, required_if=[("state", "present", ["obs_codes"])]).run(run)
 
 
 if __name__ == "__main__":

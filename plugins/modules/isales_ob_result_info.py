@@ -44,6 +44,17 @@ options:
     type: bool
     default: true
     version_added: 1.1.0
+  include_usage:
+    description:
+      - Whether to return, for each result, the campaigns whose retry policy names its result code in the no-retry
+        list (RV(ob_results[].used_by)).
+      - Reads every campaign of the VDN (one request per 100 campaigns, any status) and its retry policy (one
+        request per campaign, O(max_workers) at a time), once for all the results kept - only when one of them
+        has a result code. A campaign that vanished between the list and its policy read is left out; a
+        campaign or policy that cannot be read fails the task, naming the campaign.
+    type: bool
+    default: false
+    version_added: 1.1.0
 seealso:
   - module: huawei.isales.isales_ob_result
   - module: huawei.isales.isales_ob_results
@@ -72,6 +83,16 @@ EXAMPLES = r"""
     vdn_id: 12
     result_code: "007"
   register: no_answer
+
+- name: Which campaigns never retry a number after each result
+  huawei.isales.isales_ob_result_info:
+    vdn_id: 12
+    include_usage: true
+  register: usage
+
+- name: The results no campaign names (safe to delete)
+  ansible.builtin.debug:
+    msg: "{{ usage.ob_results | rejectattr('used_by') | map(attribute='display_result') | list }}"
 
 - name: Just the list, without the OBS codes (one request per 50 results)
   huawei.isales.isales_ob_result_info:
@@ -107,6 +128,26 @@ ob_results:
     vdn_id:
       description: The VDN.
       type: int
+    used_by:
+      description:
+        - The campaigns whose retry policy names the result's code in its no-retry list, in the order of the
+          campaign list; empty for a result without a result code. Deleting such a result is refused (see
+          M(huawei.isales.isales_ob_result)'s O(huawei.isales.isales_ob_result#module:check_references)).
+      returned: with O(include_usage=true)
+      type: list
+      elements: dict
+      version_added: 1.1.0
+      contains:
+        campaign_id:
+          description: The campaign's id.
+          type: str
+        campaign_name:
+          description: The campaign's name.
+          type: str
+        campaign_status:
+          description: V(started), V(suspended) or V(completed).
+          type: str
+      sample: [{"campaign_id": "1001", "campaign_name": "Spring renewals", "campaign_status": "started"}]
 total:
   description: How many external results the VDN has, filters not applied.
   returned: always
@@ -132,6 +173,7 @@ OPTIONS = dict(
     display_result=dict(type="str"),
     result_code=dict(type="str"),
     include_obs_codes=dict(type="bool", default=True),
+    include_usage=dict(type="bool", default=False),
 )
 
 
@@ -163,7 +205,19 @@ def run(module):
         states = pool.map(read, kept)
     else:
         states = [state_from_listed(item, vdn_id) for item in kept]
-    return dict(changed=False, ob_results=[public(state) for state in states], total=len(listing))
+    out = [public(state) for state in states]
+    if params["include_usage"]:
+        used = {}
+        if any(state["result_code"] for state in states):
+            # Imported here: only a task that asks for usage compiles the campaign and policy calls.
+            from ansible_collections.huawei.isales.plugins.module_utils._references import (  # pylint: disable=import-outside-toplevel
+                scan,
+                usage,
+            )
+            used = usage(scan(pool, vdn_id))
+        for item in out:
+            item["used_by"] = list(used.get(item["result_code"], [])) if item["result_code"] else []
+    return dict(changed=False, ob_results=out, total=len(listing))
 
 
 def main():

@@ -36,12 +36,16 @@ description:
     create that loses is deleted again and reported in RV(duplicates_removed).
   - On a failure the task stops making writes; the writes made so far are returned in RV(created),
     RV(updated) and RV(deleted).
+  - With O(state=deleted) or O(state=overridden), every result the task would delete that has a result code is
+    checked against the VDN's campaign retry policies before the first write of the task (O(check_references));
+    when a no-retry list names one of them, nothing at all is written.
 author:
   - huawei.isales contributors (@huawei-isales)
 extends_documentation_fragment:
   - huawei.isales.connection
   - huawei.isales.attributes
   - huawei.isales.attributes.vdn
+  - huawei.isales.attributes.references
   - huawei.isales.attributes.workers
 attributes:
   check_mode:
@@ -121,6 +125,8 @@ options:
 notes:
   - Requests per run, for a VDN with N results of which the task compares M (the results of O(config) that
     exist) and writes W, are about C(ceil(N/50)) + M + W. Reads run O(max_workers) at a time.
+  - A task that deletes results with a result code reads, once for all its deletes, the campaign list (one read
+    per 100 campaigns) and one retry policy per campaign (O(check_references)).
 seealso:
   - module: huawei.isales.isales_ob_result
   - module: huawei.isales.isales_ob_result_info
@@ -254,6 +260,7 @@ api_requests:
 """
 
 from ansible_collections.huawei.isales.plugins.module_utils._module import IsalesModule
+from ansible_collections.huawei.isales.plugins.module_utils._ob_result import reference_guard
 from ansible_collections.huawei.isales.plugins.module_utils._ob_results import (
     STATES,
     BulkRun,
@@ -271,6 +278,7 @@ OPTIONS = dict(
     delete_all=dict(type="bool", default=False),
     write_workers=dict(type="int", default=1),
     validate_obs_codes=dict(type="bool", default=False),
+    check_references=dict(type="bool", default=True),
 )
 
 
@@ -279,6 +287,8 @@ def run(module):
     params = module.params
     bulk = BulkRun(module.pool(), params["vdn_id"], check_mode=module.check_mode,
                    write_workers=min(params["write_workers"], params["max_workers"]))
+    if params["check_references"]:
+        bulk.guard = reference_guard(module.pool, params["vdn_id"])
     return bulk.converge(normalize_config(params["config"]), params["state"],
                          validate_obs_codes=params["validate_obs_codes"], diff=module._diff)
 

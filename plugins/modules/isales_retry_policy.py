@@ -47,13 +47,6 @@ attributes:
     description: Shows the policy (RV(retry_policy)'s shape) before and after.
     support: full
 options:
-  purge:
-    description:
-      - With O(state=present), make the no-retry list exactly the listed results; without it, the listed ones are
-        added and the others stay.
-      - An empty list with O(purge=true) clears the no-retry list.
-    type: bool
-    default: false
   strategy:
     description:
       - The retry logic (the policy's C(type)) - V(common) retries every unanswered number alike (O(retry_days),
@@ -195,7 +188,6 @@ from ansible_collections.huawei.isales.plugins.module_utils._retry_policy import
 
 OPTIONS = dict(CAMPAIGN_OPTIONS, **NO_RETRY_OPTIONS)
 OPTIONS.update(
-    purge=dict(type="bool", default=False),
     strategy=dict(type="str", choices=["common", "result"]),
     retry_days=dict(type="int"),
     retry_times_per_day=dict(type="int"),

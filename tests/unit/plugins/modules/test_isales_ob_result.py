@@ -57,6 +57,23 @@ def writes(api):
     return [call for call in api.calls if call.request.method in ("POST", "DELETE")]
 
 
+CAMPAIGNS = BASE + "/rest/isales/v1/openapi/campaigns/12"
+
+
+def campaigns(api, *rows):
+    """The VDN's campaign list (one page) and, for each (id, name, policy codes or an error body), its policy."""
+    listed = [{"campaignId": ident, "name": name, "status": 2} for ident, name, _policy in rows]
+    api.add(responses.GET, CAMPAIGNS, json=ok(returnListObject=listed, totalCount=len(listed)))
+    for ident, _name, policy in rows:
+        body = policy if isinstance(policy, dict) else ok(data={"policyType": 0, "policyJson": "{}",
+                                                                "noRetryPolicy": list(policy)})
+        api.add(responses.GET, API + "retryPolicy/" + ident, json=body)
+
+
+def policy_reads(api):
+    return [call for call in api.calls if "/retryPolicy/" in call.request.url or call.request.url.split("?")[0] == CAMPAIGNS]
+
+
 def test_create(api, run):
     api.add(responses.GET, API + "queryOBSResults", json=listing())
     api.add(responses.POST, API + "createObResult", json=ok(defId="1645244637", returnDesc="createObResult Success!"))
@@ -124,6 +141,7 @@ def test_delete_and_delete_again(api, run):
     api.add(responses.GET, API + "queryOBSResults", json=listing(("9", "No answer", "007")))
     api.add(responses.GET, API + "9/queryObsResultDetail", json=detail("9", "No answer", "007", ["00602"]))
     api.add(responses.DELETE, API + "9/deleteObsResult", json=ok(returnDesc="deleteObsResult Success!"))
+    campaigns(api, ("C1", "Spring", ["008"]))
     result, failed = run(state="absent", obs_codes=None, _ansible_diff=True)
     assert result["changed"] and result["defId"] == "9" and result["ob_result"] is None
     assert result["diff"]["after"] == {}
@@ -136,6 +154,7 @@ def test_delete_and_delete_again(api, run):
 def test_check_mode_delete_writes_nothing(api, run):
     api.add(responses.GET, API + "queryOBSResults", json=listing(("9", "No answer", "007")))
     api.add(responses.GET, API + "9/queryObsResultDetail", json=detail("9", "No answer", "007", ["00602"]))
+    campaigns(api)
     result, failed = run(state="absent", _ansible_check_mode=True)
     assert result["changed"] and result["defId"] == "9" and not writes(api)
 
@@ -233,6 +252,7 @@ def test_a_delete_of_a_result_already_gone_counts_as_done(api, run):
     api.add(responses.DELETE, API + "9/deleteObsResult",
             json={"returnCode": "02000007", "returnDesc": "defId 9 does not exist"})
     api.add(responses.GET, API + "queryOBSResults", json=listing())
+    campaigns(api)
     result, failed = run(state="absent")
     assert not failed and result["changed"] and result["ob_result"] is None
 
