@@ -223,7 +223,8 @@ def demo(session):
                     "--force")
         session.run("ansible-galaxy", "collection", "install", *glob.glob(os.path.join(tmp, "dist", "*.tar.gz")),
                     "-p", collections, "--force")
-    with ns.simulator(session, os.path.join(tmp, "simulator")) as env:
+    with ns.simulator(session, os.path.join(tmp, "simulator"),
+                      "--campaigns", os.path.abspath(os.path.join("tests", "simulator", "demo_campaigns.json"))) as env:
         # The playbook takes its connection from the ISALES_* variables; the interpreter is pinned
         # (discovery could pick a broken pyenv shim).
         env["ANSIBLE_COLLECTIONS_PATH"] = collections

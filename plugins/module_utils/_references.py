@@ -86,11 +86,15 @@ def check_deletes(pool, vdn_id, doomed):
         "refusing to delete: %s. Deleting %s would let numbers that must never be called again be called. Nothing "
         "was deleted. Detach the %s first (huawei.isales.isales_retry_policies with state: absent), or set "
         "check_references: false to delete anyway"
-        % ("; ".join("the no-retry list of campaign%s %s names the result code %r of the external result %r "
-                     "(defId %s)" % ("s" if len(item["used_by"]) > 1 else "",
-                                     ", ".join("%s (%s, %s)" % (ref["campaign_id"], ref["campaign_name"],
-                                                                ref["campaign_status"]) for ref in item["used_by"]),
-                                     item["result_code"], item["display_result"], item["defId"])
-                     for item in blocked),
-           "it" if one else "them", "code" if one else "codes"),
+        % ("; ".join(_reference_text(item) for item in blocked), "it" if one else "them", "code" if one else "codes"),
         vdn_id=vdn_id, referenced=blocked)
+
+
+def _reference_text(item):
+    """"the no-retry list of campaign 1001 (Spring renewals, started) names the result code '007' of ..."."""
+    several = len(item["used_by"]) > 1
+    campaigns = ", ".join("%s (%s, %s)" % (ref["campaign_id"], ref["campaign_name"], ref["campaign_status"])
+                          for ref in item["used_by"])
+    return "the no-retry %s %s %s the result code %r of the external result %r (defId %s)" % (
+        "lists of campaigns" if several else "list of campaign", campaigns, "name" if several else "names",
+        item["result_code"], item["display_result"], item["defId"])

@@ -783,6 +783,8 @@ class Simulator:
         self.faults = Faults()
         if args.faults:
             self.faults.add(load_faults(args.faults))
+        if getattr(args, "campaigns", None):
+            campaign_admin.seed_file(self.store, args.campaigns)
         self.log = RequestLog(args.log_file)
         self.tls = None
         self.started = time.time()
@@ -1143,6 +1145,9 @@ def parse_args(argv=None):
                         help="API paths start with this raw prefix (e.g. /my%%20gw); the admin API does not")
     parser.add_argument("--faults", help="fault rules: a JSON list (or {\"faults\": [...]}) or a file holding one")
     parser.add_argument("--log-file", help="append every API request record to this JSON-lines file")
+    parser.add_argument("--campaigns", metavar="FILE",
+                        help="campaigns to seed at start: a JSON list of POST /__sim/campaigns bodies "
+                             "({\"vdnId\": N, \"campaigns\": [...]})")
     parser.add_argument("--default-obs-codes", type=int, default=60, help="size of the default OBS code catalogue")
     parser.add_argument("--self-signed", action="store_true",
                         help="serve a certificate NOT signed by the CA in ca.pem (TLS failure tests)")

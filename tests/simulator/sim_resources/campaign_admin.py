@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import functools
+import json
 
 from sim_resources.campaigns import campaigns
 from sim_resources.common import admin_items, admin_vdn
@@ -32,6 +33,16 @@ def _dump(store, params, _data):
 def _seed(store, _params, data):
     vdn_id, items = admin_items(data, "campaigns")
     return 200, {"vdnId": vdn_id, "campaignIds": campaigns(store).seed(vdn_id, items)}
+
+
+def seed_file(store, path):
+    """Seed the campaigns of a file: a JSON list of /__sim/campaigns bodies (the simulator's --campaigns)."""
+    with open(path, encoding="utf-8") as handle:
+        bodies = json.load(handle)
+    if not isinstance(bodies, list):
+        raise ValueError("%s: a JSON list of {vdnId, campaigns} objects is expected" % path)
+    for body in bodies:
+        _seed(store, {}, body)
 
 
 def _delete(store, params, _data):
