@@ -33,6 +33,7 @@ from ansible_collections.huawei.isales.plugins.module_utils._api_campaigns impor
 from ansible_collections.huawei.isales.plugins.module_utils._api_retry_policies import get_policy
 from ansible_collections.huawei.isales.plugins.module_utils._errors import (
     KIND_API,
+    KIND_CANCELLED,
     KIND_HTTP,
     KIND_PARSE,
     IsalesError,
@@ -100,9 +101,9 @@ def validate_rollout(params):
 
 
 def select(campaigns, params):
-    """The campaigns the task names (campaign_ids, then campaign_names), each once, or with all_campaigns those
-    listed (of the status asked, checked here too: a server's filter is not trusted). ResourceError naming every
-    id no campaign has and every name that matches none or several."""
+    """The campaigns the task names (campaign_ids and campaign_names), each once and in the list's order, or with
+    all_campaigns those listed (of the status asked, checked here too: a server's filter is not trusted).
+    ResourceError naming every id no campaign has and every name that matches none or several."""
     if params.get("all_campaigns"):
         status = params.get("status") or "all"
         return [item for item in campaigns if status == "all" or item["status"] == status]
@@ -111,7 +112,7 @@ def select(campaigns, params):
     chosen = []
     for campaign_id in params.get("campaign_ids") or []:
         if campaign_id not in by_id:
-            problems.append("campaign_ids: VDN has no campaign %s" % campaign_id)
+            problems.append("campaign_ids: VDN %s has no campaign %s" % (params.get("vdn_id"), campaign_id))
         elif by_id[campaign_id] not in chosen:
             chosen.append(by_id[campaign_id])
     for name in params.get("campaign_names") or []:
@@ -126,8 +127,8 @@ def select(campaigns, params):
             chosen.append(matches[0])
     if problems:
         raise ResourceError("%s. Nothing was written; huawei.isales.isales_campaign_info lists the VDN's campaigns."
-                            % "; ".join(problems).replace("VDN has", "VDN %s has" % params.get("vdn_id")))
-    return chosen
+                            % "; ".join(problems))
+    return [item for item in campaigns if any(item is chosen_item for chosen_item in chosen)]
 
 
 def concerns_one_campaign(err):
@@ -159,10 +160,14 @@ class Record(object):
         self.before = None
         self.after = None
         self.error = None
+        # A write of the campaign's policy was confirmed before the failure in self.error.
+        self.written = False
 
     def report(self, results):
         """The campaign as the module returns it."""
         policy = self.after if self.after is not None else self.before
+        if self.written and self.after is None:
+            policy = None  # written, but what the server holds now was not read
         reason = self.reason
         if self.outcome == NOT_ATTEMPTED and reason is None:
             reason = "not attempted: the task stopped before it reached this campaign"
@@ -190,6 +195,7 @@ class Rollout(object):
         self.halt = threading.Event()
         # The failure that concerns every campaign, when one came.
         self.fatal = None
+        self.refused = []
         self._lock = threading.Lock()
 
     def _halted(self):
@@ -205,6 +211,10 @@ class Rollout(object):
                 work(client, record)
             except (IsalesError, ResourceError) as err:
                 record.outcome, record.reason, record.error = FAILED, err.msg, err
+                if record.written:
+                    record.outcome = CHANGED
+                    record.reason = ("written (the server confirmed the write), but not read back and settled: %s"
+                                     % err.msg)
                 if not concerns_one_campaign(err):
                     with self._lock:
                         if self.fatal is None:
@@ -232,19 +242,10 @@ class Rollout(object):
             why = unusable(record.before)
             record.outcome, record.reason = (SKIPPED, why) if why else (UNCHANGED, None)
         self._each(records, work)
-        if self.explicit and self.fatal is None:
-            refused = [record for record in records if record.outcome == SKIPPED]
-            if refused:
-                raise ResourceError(
-                    "nothing was written: %s. Name only campaigns with a global retry policy (all_campaigns: true "
-                    "skips the others and reports them)" % "; ".join(
-                        "campaign %s (%s): %s" % (record.campaign["id"], record.campaign["name"], record.reason)
-                        for record in refused),
-                    campaigns=[dict(campaign_id=record.campaign["id"], campaign_name=record.campaign["name"],
-                                    reason=record.reason) for record in refused])
 
-    def plan(self, records):
-        """The records whose policy the task changes: those the planner of one campaign would write."""
+    def plan(self, records, writing):
+        """The records whose policy the task changes: those the planner of one campaign would write; each marked
+        changed (as planned, in check mode) when writing, else not attempted."""
         changing = []
         for record in records:
             if record.outcome != UNCHANGED:
@@ -252,7 +253,8 @@ class Rollout(object):
             target = planned(record.before, self.want, record.campaign)
             if target is not record.before:
                 changing.append(record)
-                if self.check_mode:
+                record.outcome = NOT_ATTEMPTED
+                if writing and self.check_mode:
                     record.outcome, record.after = CHANGED, target
         return changing
 
@@ -266,20 +268,39 @@ class Rollout(object):
             record.outcome = NOT_ATTEMPTED
 
         def work(client, record):
-            after = PolicyWriter(client, self.vdn_id, record.campaign).converge(record.before, self.want)
+            sent = len(client.writes)
+            try:
+                after = PolicyWriter(client, self.vdn_id, record.campaign).converge(record.before, self.want)
+            except IsalesError as err:
+                # A write the server confirmed, then a failure (reading it back, a stop): the campaign was written.
+                record.written = any(write["outcome"] == "done" for write in client.writes[sent:])
+                raise
             record.after = after
             record.outcome = CHANGED if view(after) != view(record.before) else UNCHANGED
         self._each(records, work)
 
     def run(self, campaigns):
-        """The records of campaigns, in their order, after the rollout."""
+        """The records of campaigns, in their order, after the rollout. self.refused: the campaigns named
+        explicitly that have no policy or a number-type one (failed; then nothing is written)."""
         records = [Record(campaign) for campaign in campaigns]
         self.read(records)
-        if self.fatal is None:
-            changing = self.plan(records)
-            if changing and not self.check_mode:
-                self.write(changing)
+        self.refused = [record for record in records if self.explicit and record.outcome == SKIPPED]
+        for record in self.refused:
+            record.outcome = FAILED
+        writing = self.fatal is None and not self.refused
+        changing = self.plan(records, writing)
+        if writing and changing and not self.check_mode:
+            self.write(changing)
+        if self.fatal is None and self._halted() and any(record.outcome == NOT_ATTEMPTED for record in records):
+            self.fatal = IsalesError("the task is being stopped", KIND_CANCELLED, sent=False)
         return records
+
+
+def refusal_message(refused):
+    """The message of a task that names campaigns a rollout cannot change."""
+    return ("nothing was written: %s. Name only campaigns with a global retry policy (all_campaigns: true skips the "
+            "others and reports them)" % "; ".join("campaign %s (%s): %s" % (
+                record.campaign["id"], record.campaign["name"], record.reason) for record in refused))
 
 
 def counts(records):
@@ -311,7 +332,7 @@ def failure_message(records, fatal=None):
     failed = [record for record in records if record.outcome == FAILED]
     parts = []
     if fatal is not None:
-        where = [record.campaign for record in failed if record.error is fatal]
+        where = [record.campaign for record in records if record.error is fatal]
         parts.append("the rollout stopped%s: %s" % (
             " at campaign %s (%s)" % (where[0]["id"], where[0]["name"]) if where else "", fatal.msg.rstrip(".")))
         failed = [record for record in failed if record.error is not fatal]
@@ -322,6 +343,8 @@ def failure_message(records, fatal=None):
                                                     record.campaign["status"], record.reason.rstrip("."))
                       for record in failed[:10]),
             "; and %d more, in campaigns" % (len(failed) - 10) if len(failed) > 10 else ""))
+    if not parts:
+        parts.append("the rollout did not finish")
     return ("%s. Written: %d, unchanged: %d, skipped: %d, failed: %d, not attempted: %d (each campaign's outcome is "
             "in campaigns). Run the task again: it converges."
             % (". ".join(parts), tally[CHANGED], tally[UNCHANGED], tally[SKIPPED], tally[FAILED],

@@ -125,7 +125,7 @@ EXAMPLES = r"""
 RETURN = r"""
 campaigns:
   description: Every selected campaign, in the campaign list's order, with what the task did to it.
-  returned: always (also when the task fails once campaigns were selected)
+  returned: always, also when the task fails once the campaigns' policies were read
   type: list
   elements: dict
   contains:
@@ -157,7 +157,8 @@ campaigns:
       description:
         - The policy after the task (as planned, in check mode; as last read for a campaign that failed), in the
           shape of RV(huawei.isales.isales_retry_policy#module:retry_policy); V(null) for a campaign without a
-          policy or not read.
+          policy, not read, or written but not read back (a failure or a stop right after its write; the reason
+          says so).
       type: dict
   sample: [{"campaign_id": "1001", "campaign_name": "Spring renewals", "campaign_status": "started",
             "outcome": "changed", "changed": true, "skipped": false, "failed": false, "reason": null,
@@ -167,7 +168,7 @@ campaigns:
                                                    "defId": "1645244637"}]}}]
 counts:
   description: How many campaigns ended in each outcome.
-  returned: always (also when the task fails once campaigns were selected)
+  returned: always, also when the task fails once the campaigns' policies were read
   type: dict
   contains:
     changed:
@@ -206,6 +207,7 @@ from ansible_collections.huawei.isales.plugins.module_utils._retry_policies impo
     counts,
     dangling_warning,
     failure_message,
+    refusal_message,
     select,
     validate_rollout,
 )
@@ -233,7 +235,7 @@ def run(module):
     tally = counts(records)
     result = dict(changed=tally[CHANGED] > 0, campaigns=[record.report(results) for record in records],
                   counts=tally)
-    if tally[FAILED] or tally[NOT_ATTEMPTED]:
+    if tally[FAILED] or tally[NOT_ATTEMPTED] or rollout.fatal is not None:
         raise failure(rollout, records, result)
     if module._diff:
         result["diff"] = [dict(before=view(record.before, results), after=view(record.after, results),
@@ -249,10 +251,12 @@ def failure(rollout, records, result):
     unknown = [item for record in records if record.error is not None
                for item in getattr(record.error, "outcome_unknown", None) or []]
     err = rollout.fatal
-    msg = failure_message(records, err)
-    if err is None:
-        err = ResourceError(msg)
+    if err is None and rollout.refused:
+        err = ResourceError(refusal_message(rollout.refused))
+    elif err is None:
+        err = ResourceError(failure_message(records))
     else:
+        msg = failure_message(records, err)
         err.reword(msg)
         err.outcome_unknown = unknown
     err.partial = dict(result, outcome_unknown=unknown) if unknown else result

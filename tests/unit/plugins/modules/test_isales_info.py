@@ -108,3 +108,84 @@ def test_obs_code_filter_names_the_unknown_codes(fake, run):
     assert not failed
     assert [c["obs_code"] for c in result["obs_codes"]] == ["00601", "00660"]
     assert result["unknown_obs_codes"] == ["09999"]
+
+
+# -- include_usage: the campaigns whose no-retry list names each result ----------------------------------------
+
+
+def usage_server(fake):
+    """VDN 21: Busy (003), No answer (007), Silent (no code); campaigns in list order Z9 (started, 007 and 003),
+    A1 (suspended, 007), M5 (completed, a number-type policy), B2 (no policy)."""
+    ids = fake.seed(VDN, ("Busy", "003", ["00603"]), ("No answer", "007", ["00602"]), ("Silent", None, ["00604"]))
+    fake.seed_campaigns(VDN, {"campaignId": "Z9", "name": "Zeta", "status": 2, "retryPolicy": {
+        "policyType": 0, "policyJson": "{}", "noRetryPolicy": '["007","003"]'}},
+        {"campaignId": "A1", "name": "Alpha", "status": 3, "retryPolicy": {
+            "policyType": 0, "policyJson": "{'noRetryPolicy':['007']}"}},
+        {"campaignId": "M5", "name": "Numbers", "status": 4, "retryPolicy": {
+            "policyType": 1, "policyJson": "[{'dataType':'SI','type':1}]"}},
+        {"campaignId": "B2", "name": "Bare", "status": 2})
+    return ids
+
+
+ZETA = {"campaign_id": "Z9", "campaign_name": "Zeta", "campaign_status": "started"}
+ALPHA = {"campaign_id": "A1", "campaign_name": "Alpha", "campaign_status": "suspended"}
+
+
+def test_usage_lists_the_campaigns_in_list_order(fake, run):
+    usage_server(fake)
+    result, failed = run(isales_ob_result_info, include_usage=True)
+    assert not failed and not result["changed"]
+    used = dict((item["display_result"], item["used_by"]) for item in result["ob_results"])
+    assert used == {"Busy": [ZETA], "No answer": [ZETA, ALPHA], "Silent": []}
+    assert fake.count("campaign.list") == 1 and fake.count("retry_policy.get") == 4
+    assert result["api_requests"] == 1 + 3 + 1 + 4 and not fake.writes()
+
+
+def test_usage_without_obs_codes(fake, run):
+    usage_server(fake)
+    result, failed = run(isales_ob_result_info, include_usage=True, include_obs_codes=False, max_workers=1)
+    assert not failed
+    assert [item["used_by"] for item in result["ob_results"]] == [[ZETA], [ZETA, ALPHA], []]
+    assert fake.count("ob_result.detail") == 0
+
+
+def test_without_include_usage_no_campaign_is_read(fake, run):
+    usage_server(fake)
+    result, failed = run(isales_ob_result_info)
+    assert not failed and all("used_by" not in item for item in result["ob_results"])
+    assert fake.count("campaign.list", "retry_policy.get") == 0
+    result, failed = run(isales_ob_result_info, include_usage=False)
+    assert not failed and fake.count("campaign.list", "retry_policy.get") == 0
+
+
+def test_no_scan_when_no_result_kept_has_a_code(fake, run):
+    usage_server(fake)
+    result, failed = run(isales_ob_result_info, include_usage=True, display_result="Silent")
+    assert not failed and [item["used_by"] for item in result["ob_results"]] == [[]]
+    assert fake.count("campaign.list", "retry_policy.get") == 0
+    result, failed = run(isales_ob_result_info, include_usage=True, display_result="Nothing")
+    assert not failed and result["ob_results"] == [] and fake.count("campaign.list", "retry_policy.get") == 0
+
+
+def test_usage_of_a_filtered_result(fake, run):
+    usage_server(fake)
+    result, failed = run(isales_ob_result_info, include_usage=True, result_code="003")
+    assert not failed and [item["used_by"] for item in result["ob_results"]] == [[ZETA]]
+
+
+def test_usage_leaves_a_vanished_campaign_out(fake, run):
+    usage_server(fake)
+    fake.faults.add([{"call": "retry_policy.get", "kind": "rewrite", "where": {"campaignId": "Z9"},
+                      "set": {"returnCode": "0200007", "resultCode": "0200007", "returnDesc": "no campaign"}}])
+    result, failed = run(isales_ob_result_info, include_usage=True)
+    assert not failed
+    assert [item["used_by"] for item in result["ob_results"]] == [[], [ALPHA], []]
+
+
+def test_usage_fails_naming_a_campaign_whose_policy_cannot_be_read(fake, run):
+    usage_server(fake)
+    fake.faults.add([{"call": "retry_policy.get", "kind": "status", "status": 500, "count": 5,
+                      "where": {"campaignId": "A1"}}])
+    result, failed = run(isales_ob_result_info, include_usage=True, retries=1)
+    assert failed and result["status"] == 500
+    assert "the retry policy of campaign A1 (Alpha, suspended) could not be read" in result["msg"]

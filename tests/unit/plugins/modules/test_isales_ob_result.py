@@ -381,3 +381,110 @@ def test_a_missing_ca_path_is_no_problem_when_verification_is_off(api, run):
     api.add(responses.GET, API + "queryOBSResults", json=listing())
     result, failed = run(_ansible_check_mode=True, validate_certs=False, ca_path="/nonexistent/ca.pem")
     assert not failed
+
+
+# -- the reference guard on a delete (check_references), against the simulator -----------------------------------
+
+
+def guarded(fake):
+    """VDN 12: "No answer" (007), "Busy" (008), "Silent" (no code); C1 (started) and C2 (suspended) name 007
+    in their no-retry lists, C3 (completed) names 008, C4 has no policy."""
+    ids = fake.seed(12, ("No answer", "007", ["00602"]), ("Busy", "008", ["00603"]), ("Silent", None, ["00604"]))
+    fake.seed_campaigns(12, {"campaignId": "C1", "name": "Spring", "status": 2, "retryPolicy": {
+        "policyType": 0, "policyJson": "{'type':0,'noRetryPolicy':['007']}", "noRetryPolicy": ["007"]}},
+        {"campaignId": "C2", "name": "Autumn", "status": 3, "retryPolicy": {
+            "policyType": 0, "policyJson": '{"type":0}', "noRetryPolicy": "007,009"}},
+        {"campaignId": "C3", "name": "Winter", "status": 4, "retryPolicy": {
+            "policyType": 0, "policyJson": '{"noRetryPolicy":["008"]}'}},
+        {"campaignId": "C4", "name": "Bare", "status": 2})
+    return ids
+
+
+def campaign_reads(fake):
+    return fake.count("campaign.list", "retry_policy.get", "campaign.detail")
+
+
+def test_deleting_a_result_a_campaign_names_is_refused(fake, run):
+    ids = guarded(fake)
+    result, failed = run(state="absent", obs_codes=None)
+    assert failed
+    msg = result["msg"]
+    assert msg.startswith("refusing to delete: the no-retry lists of campaigns C1 (Spring, started), C2 (Autumn, "
+                          "suspended) name the result code '007' of the external result 'No answer' (defId %s)"
+                          % ids[0])
+    assert "C3" not in msg and "Nothing was deleted" in msg and "check_references: false" in msg
+    assert result["referenced"] == [{"defId": ids[0], "display_result": "No answer", "result_code": "007", "used_by": [
+        {"campaign_id": "C1", "campaign_name": "Spring", "campaign_status": "started"},
+        {"campaign_id": "C2", "campaign_name": "Autumn", "campaign_status": "suspended"}]}]
+    assert fake.writes() == [] and not result["changed"]
+    assert fake.state(12)["No answer"] == ("007", ["00602"])
+    assert fake.count("campaign.list") == 1 and fake.count("retry_policy.get") == 4
+
+
+def test_check_mode_predicts_the_same_refusal(fake, run):
+    ids = guarded(fake)
+    result, failed = run(state="absent", obs_codes=None, _ansible_check_mode=True)
+    assert failed and "refusing to delete" in result["msg"] and "(defId %s)" % ids[0] in result["msg"]
+    assert [item["campaign_id"] for item in result["referenced"][0]["used_by"]] == ["C1", "C2"]
+    assert fake.writes() == []
+
+
+def test_check_references_false_deletes_without_reading_a_campaign(fake, run):
+    guarded(fake)
+    result, failed = run(state="absent", obs_codes=None, check_references=False)
+    assert not failed and result["changed"] and result["ob_result"] is None
+    assert campaign_reads(fake) == 0
+    assert "No answer" not in fake.state(12) and fake.count("ob_result.delete") == 1
+
+
+def test_a_result_without_a_result_code_is_deleted_without_reading_a_campaign(fake, run):
+    guarded(fake)
+    result, failed = run(state="absent", display_result="Silent", result_code=None, obs_codes=None)
+    assert not failed and result["changed"]
+    assert campaign_reads(fake) == 0 and "Silent" not in fake.state(12)
+
+
+def test_a_result_no_campaign_names_is_deleted_after_one_scan(fake, run):
+    ids = guarded(fake)
+    fake.seed(12, ("Free", "010", ["00605"]))
+    result, failed = run(state="absent", display_result="Free", result_code="010", obs_codes=None, max_workers=3)
+    assert not failed and result["changed"]
+    assert fake.count("campaign.list") == 1 and fake.count("retry_policy.get") == 4
+    assert "Free" not in fake.state(12) and len(fake.state(12)) == len(ids)
+
+
+def test_nothing_to_delete_reads_no_campaign(fake, run):
+    guarded(fake)
+    result, failed = run(state="absent", display_result="Gone", result_code="011", obs_codes=None)
+    assert not failed and not result["changed"] and campaign_reads(fake) == 0
+
+
+def test_a_vanished_campaign_is_left_out_and_the_delete_goes_on(fake, run):
+    guarded(fake)
+    for ident in ("C1", "C2"):   # both campaigns that name 007 are gone by the time their policy is read
+        fake.faults.add([{"call": "retry_policy.get", "kind": "rewrite", "act": False, "where": {"campaignId": ident},
+                          "set": {"returnCode": "0200007", "resultCode": "0200007", "returnDesc": "no campaign",
+                                  "data": None}}])
+    result, failed = run(state="absent", obs_codes=None)
+    assert not failed and result["changed"]
+    assert "No answer" not in fake.state(12) and fake.count("ob_result.delete") == 1
+
+
+@pytest.mark.parametrize("fault,extra,fragment,details", [
+    ({"kind": "rewrite", "act": False,
+      "set": {"returnCode": "0200001", "resultCode": "0200001", "returnDesc": "busy elsewhere"}}, {}, "returnCode 0200001",
+     {"error_kind": "api", "returnCode": "0200001"}),
+    ({"kind": "status", "status": 500, "count": 5}, {"retries": 1}, "HTTP 500",
+     {"error_kind": "http", "status": 500, "attempts": 2}),
+])
+def test_another_read_failure_refuses_the_delete_naming_the_campaign(fake, run, fault, extra, fragment, details):
+    guarded(fake)
+    fake.faults.add([dict(fault, call="retry_policy.get", where={"campaignId": "C3"})])
+    result, failed = run(state="absent", obs_codes=None, max_workers=1, **extra)
+    assert failed
+    assert "check_references" in result["msg"] and "nothing was deleted" in result["msg"]
+    assert "the retry policy of campaign C3 (Winter, completed) could not be read" in result["msg"]
+    assert fragment in result["msg"]
+    assert dict((key, result.get(key)) for key in details) == details
+    assert "retryPolicy/C3" in result["call"]
+    assert fake.writes() == [] and fake.state(12)["No answer"] == ("007", ["00602"])

@@ -363,3 +363,135 @@ def test_identical_copies_in_check_mode_are_predicted(fake, run):
     ids = fake.seed(VDN, ("Twice", None, ["00603"]), ("Twice", None, ["00603"]))
     result, failed = run([entry("Twice", ["00603"])], _ansible_check_mode=True)
     assert not failed and result["changed"] and result["duplicates_removed"] == [ids[1]] and not fake.writes()
+
+
+# -- the reference guard on deletes (check_references) -------------------------------------------------------------
+
+
+CAMPAIGNS = [
+    {"campaignId": "C1", "name": "Spring", "status": 2, "retryPolicy": {
+        "policyType": 0, "policyJson": "{'noRetryPolicy':['008']}", "noRetryPolicy": ["008"]}},
+    {"campaignId": "C2", "name": "Autumn", "status": 3, "retryPolicy": {
+        "policyType": 0, "policyJson": "{}", "noRetryPolicy": "011"}},
+    {"campaignId": "C3", "name": "Numbers", "status": 4, "retryPolicy": {
+        "policyType": 1, "policyJson": "[{'dataType':'SI','type':1}]"}},
+    {"campaignId": "C4", "name": "Bare", "status": 2},
+]
+
+
+def guarded(fake):
+    """VDN 12: results A (001), B (008, named by C1), C (009), D (no code), Up (U), and four campaigns."""
+    ids = fake.seed(VDN, ("A", "001", ["00601"]), ("B", "008", ["00602"]), ("C", "009", ["00603"]),
+                    ("D", None, ["00604"]), ("Up", "U", ["00605"]))
+    fake.seed_campaigns(VDN, *CAMPAIGNS)
+    return ids
+
+
+def scans(fake):
+    return fake.count("campaign.list"), fake.count("retry_policy.get")
+
+
+def test_deleted_with_one_blocked_result_writes_nothing(fake, run):
+    ids = guarded(fake)
+    before = fake.state(VDN)
+    result, failed = run([entry("A"), entry("B"), entry("C"), entry("D")], state="deleted", max_workers=4)
+    assert failed and not result["changed"]
+    assert result["msg"].startswith("refusing to delete: the no-retry list of campaign C1 (Spring, started) names the "
+                                    "result code '008' of the external result 'B' (defId %s)" % ids[1])
+    assert [item["defId"] for item in result["referenced"]] == [ids[1]]
+    assert result["referenced"][0]["used_by"] == [
+        {"campaign_id": "C1", "campaign_name": "Spring", "campaign_status": "started"}]
+    assert fake.writes() == [] and fake.state(VDN) == before
+    assert scans(fake) == (1, 4), "one campaign list and one policy read per campaign, for three coded deletes"
+
+
+def test_overridden_with_one_blocked_delete_makes_no_create_or_update(fake, run):
+    guarded(fake)
+    before = fake.state(VDN)
+    result, failed = run([entry("A", ["00601"], "001"), entry("Up", ["00606"], "U"), entry("New", ["00607"], "N")],
+                         state="overridden")
+    assert failed and "result code '008'" in result["msg"] and "'B'" in result["msg"]
+    assert "'C'" not in result["msg"], "C (009) is named by no campaign"
+    assert fake.writes() == [], "not even the create and the update the task also asks for"
+    assert fake.state(VDN) == before and "New" not in fake.state(VDN)
+    assert scans(fake) == (1, 4)
+
+
+def test_overridden_check_mode_predicts_the_refusal(fake, run):
+    guarded(fake)
+    result, failed = run([entry("A", ["00601"], "001")], state="overridden", _ansible_check_mode=True)
+    assert failed and "refusing to delete" in result["msg"] and fake.writes() == []
+
+
+def test_deletes_no_campaign_names_go_on_after_one_scan(fake, run):
+    guarded(fake)
+    result, failed = run([entry("A"), entry("C"), entry("D"), {"result_code": "U"}], state="deleted", max_workers=3)
+    assert not failed and result["changed"]
+    assert sorted(item["display_result"] for item in result["deleted"]) == ["A", "C", "D", "Up"]
+    assert list(fake.state(VDN)) == ["B"]
+    assert scans(fake) == (1, 4), "the scan happens once, whatever the number of deletes"
+    assert fake.count("ob_result.delete") == 4
+
+
+def test_overridden_that_frees_nothing_referenced_writes_everything(fake, run):
+    guarded(fake)
+    result, failed = run([entry("B", ["00602"], "008"), entry("Up", ["00606"], "U")], state="overridden")
+    assert not failed and sorted(item["display_result"] for item in result["deleted"]) == ["A", "C", "D"]
+    assert [item["display_result"] for item in result["updated"]] == ["Up"]
+    assert scans(fake) == (1, 4)
+
+
+def test_check_references_false_reads_no_campaign(fake, run):
+    guarded(fake)
+    result, failed = run([entry("A"), entry("B")], state="deleted", check_references=False)
+    assert not failed and len(result["deleted"]) == 2 and "B" not in fake.state(VDN)
+    assert scans(fake) == (0, 0)
+
+
+def test_deletes_without_result_codes_read_no_campaign(fake, run):
+    guarded(fake)
+    result, failed = run([entry("D")], state="deleted")
+    assert not failed and [item["display_result"] for item in result["deleted"]] == ["D"]
+    assert scans(fake) == (0, 0)
+
+
+@pytest.mark.parametrize("state", ["merged", "replaced"])
+def test_states_that_delete_nothing_read_no_campaign(fake, run, state):
+    guarded(fake)
+    result, failed = run([entry("B", ["00606"], "008")], state=state)
+    assert not failed and result["changed"] and scans(fake) == (0, 0)
+
+
+def test_a_delete_of_nothing_listed_reads_no_campaign(fake, run):
+    guarded(fake)
+    result, failed = run([entry("Z")], state="deleted")
+    assert not failed and not result["changed"] and scans(fake) == (0, 0)
+
+
+def test_a_policy_that_cannot_be_read_refuses_every_delete(fake, run):
+    guarded(fake)
+    fake.faults.add([{"call": "retry_policy.get", "kind": "rewrite", "act": False, "where": {"campaignId": "C2"},
+                      "set": {"returnCode": "0200001", "resultCode": "0200001", "returnDesc": "busy"}}])
+    result, failed = run([entry("A"), entry("C")], state="deleted")
+    assert failed and "the retry policy of campaign C2 (Autumn, suspended) could not be read" in result["msg"]
+    assert "check_references" in result["msg"] and result["returnCode"] == "0200001"
+    assert fake.writes() == [] and "A" in fake.state(VDN)
+
+
+def test_a_vanished_campaign_does_not_block_a_delete(fake, run):
+    guarded(fake)
+    fake.faults.add([{"call": "retry_policy.get", "kind": "rewrite", "act": False, "where": {"campaignId": "C1"},
+                      "set": {"returnCode": "0200007", "resultCode": "0200007", "returnDesc": "no campaign"}}])
+    result, failed = run([entry("B")], state="deleted")
+    assert not failed and [item["display_result"] for item in result["deleted"]] == ["B"]
+
+
+@pytest.mark.parametrize("state", ["deleted", "overridden"])
+def test_delete_all_is_guarded_too(fake, run, state):
+    guarded(fake)
+    before = fake.state(VDN)
+    result, failed = run([], state=state, delete_all=True)
+    assert failed and "result code '008'" in result["msg"] and "C1 (Spring, started)" in result["msg"]
+    assert fake.writes() == [] and fake.state(VDN) == before and scans(fake) == (1, 4)
+    result, failed = run([], state=state, delete_all=True, check_references=False)
+    assert not failed and fake.state(VDN) == {}
