@@ -168,7 +168,8 @@ def resilience(session):
             # Overlapping runs, late writes, a hostile server: each file's runs share one simulator.
             "races, late writes, hostile server": (pytest + [
                 "-p", "xdist", "-n", "2", "--dist", "loadfile", "tests/resilience/test_races.py",
-                "tests/resilience/test_late_writes.py", "tests/resilience/test_hostile_server.py"], None),
+                "tests/resilience/test_late_writes.py", "tests/resilience/test_hostile_server.py",
+                "tests/resilience/test_rollout_races.py"], None),
         }, env=env)
 
 

@@ -24,6 +24,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import threading
+import time
 
 from ansible_collections.huawei.isales.plugins.module_utils._api_campaigns import (
     STATUS_CODES,
@@ -162,6 +163,10 @@ class Record(object):
         self.error = None
         # A write of the campaign's policy was confirmed before the failure in self.error.
         self.written = False
+        # When the policy was read (time.monotonic()), and how long the read took.
+        self.read_at = self.read_took = None
+        # The campaign was planned (against before).
+        self.planned = False
 
     def report(self, results):
         """The campaign as the module returns it."""
@@ -228,69 +233,85 @@ class Rollout(object):
                     self.fatal = err
             self.halt.set()
 
-    def read(self, records):
-        """Every campaign's policy (record.before); skipped ones marked so."""
-        def work(client, record):
-            try:
-                data, call = get_policy(client, self.vdn_id, record.campaign["id"])
-            except IsalesError as err:
-                if vanished(err) and not self.explicit:
-                    record.outcome, record.reason = SKIPPED, "the campaign vanished between the list and its read"
-                    return
-                raise
-            record.before = read_policy(data, call)
-            why = unusable(record.before)
-            record.outcome, record.reason = (SKIPPED, why) if why else (UNCHANGED, None)
-        self._each(records, work)
+    def _read(self, client, record):
+        """The campaign's policy (record.before), when it was read and how long that took; skipped when the
+        rollout leaves it alone."""
+        started = time.monotonic()
+        try:
+            data, call = get_policy(client, self.vdn_id, record.campaign["id"])
+        except IsalesError as err:
+            if vanished(err) and not self.explicit:
+                record.outcome, record.reason = SKIPPED, "the campaign vanished between the list and its read"
+                return
+            raise
+        record.before = read_policy(data, call)
+        record.read_at, record.read_took = time.monotonic(), time.monotonic() - started
+        why = unusable(record.before)
+        record.outcome, record.reason = (SKIPPED, why) if why else (UNCHANGED, None)
 
-    def plan(self, records, writing):
-        """The records whose policy the task changes: those the planner of one campaign would write; each marked
-        changed (as planned, in check mode) when writing, else not attempted."""
-        changing = []
-        for record in records:
+    def _converge(self, client, record):
+        """Plan the campaign (read) and write it when it differs: check mode marks it changed, as planned.
+
+        A write is planned from a read no older than twice that read's round trip: the settle read of
+        another run (a pause of about twice its write's round trip) only catches a write planned from a
+        read that recent. A read the rollout made while other campaigns were read first is made again."""
+        if record.outcome != UNCHANGED:
+            return
+        target = planned(record.before, self.want, record.campaign)
+        if target is record.before:
+            record.planned = True
+            return
+        record.planned, record.outcome = True, NOT_ATTEMPTED
+        if self.check_mode:
+            record.outcome, record.after = CHANGED, target
+            return
+        if self._halted():
+            return
+        if time.monotonic() - record.read_at > 2 * record.read_took:
+            self._read(client, record)
             if record.outcome != UNCHANGED:
-                continue
-            target = planned(record.before, self.want, record.campaign)
-            if target is not record.before:
-                changing.append(record)
-                record.outcome = NOT_ATTEMPTED
-                if writing and self.check_mode:
-                    record.outcome, record.after = CHANGED, target
-        return changing
-
-    def write(self, records):
-        """Converge each record's policy (write, read back, settle, re-plan) in parallel."""
+                return
+            if planned(record.before, self.want, record.campaign) is record.before:
+                return  # another writer made the change meanwhile
+            record.outcome = NOT_ATTEMPTED
         # Imported here: a task that changes nothing does not compile the writer.
         from ansible_collections.huawei.isales.plugins.module_utils._retry_policy_writer import (  # pylint: disable=import-outside-toplevel
             PolicyWriter,
         )
-        for record in records:
-            record.outcome = NOT_ATTEMPTED
+        sent = len(client.writes)
+        try:
+            after = PolicyWriter(client, self.vdn_id, record.campaign).converge(record.before, self.want)
+        except IsalesError:
+            # A write the server confirmed, then a failure (reading it back, a stop): the campaign was written.
+            record.written = any(write["outcome"] == "done" for write in client.writes[sent:])
+            raise
+        record.after = after
+        record.outcome = CHANGED if view(after) != view(record.before) else UNCHANGED
 
-        def work(client, record):
-            sent = len(client.writes)
-            try:
-                after = PolicyWriter(client, self.vdn_id, record.campaign).converge(record.before, self.want)
-            except IsalesError as err:
-                # A write the server confirmed, then a failure (reading it back, a stop): the campaign was written.
-                record.written = any(write["outcome"] == "done" for write in client.writes[sent:])
-                raise
-            record.after = after
-            record.outcome = CHANGED if view(after) != view(record.before) else UNCHANGED
-        self._each(records, work)
+    def _unplanned(self, records):
+        """After a halt: a campaign read but never planned is not attempted when it needed the change."""
+        for record in records:
+            if record.outcome == UNCHANGED and not record.planned:
+                if planned(record.before, self.want, record.campaign) is not record.before:
+                    record.outcome = NOT_ATTEMPTED
 
     def run(self, campaigns):
-        """The records of campaigns, in their order, after the rollout. self.refused: the campaigns named
-        explicitly that have no policy or a number-type one (failed; then nothing is written)."""
+        """The records of campaigns, in their order, after the rollout.
+
+        Over every campaign each campaign is read, planned and written in one go, in parallel. Campaigns
+        named explicitly are all read first: one without a policy or with a number-type one fails the task
+        before any write (self.refused, marked failed)."""
         records = [Record(campaign) for campaign in campaigns]
-        self.read(records)
-        self.refused = [record for record in records if self.explicit and record.outcome == SKIPPED]
-        for record in self.refused:
-            record.outcome = FAILED
-        writing = self.fatal is None and not self.refused
-        changing = self.plan(records, writing)
-        if writing and changing and not self.check_mode:
-            self.write(changing)
+        if self.explicit:
+            self._each(records, self._read)
+            self.refused = [record for record in records if record.outcome == SKIPPED]
+            for record in self.refused:
+                record.outcome = FAILED
+            if self.fatal is None and not self.refused:
+                self._each(records, self._converge)
+        else:
+            self._each(records, lambda client, record: self._read(client, record) or self._converge(client, record))
+        self._unplanned(records)
         if self.fatal is None and self._halted() and any(record.outcome == NOT_ATTEMPTED for record in records):
             self.fatal = IsalesError("the task is being stopped", KIND_CANCELLED, sent=False)
         return records

@@ -56,7 +56,7 @@ class PolicyWriter(object):
         """The policy as it is after the task (as read back, or as planned in check mode)."""
         failures = 0
         err = None
-        for _attempt in range(MAX_WRITES):
+        for attempt in range(MAX_WRITES):
             target = planned(current, want, self.campaign)
             if target is current or self.check_mode:
                 return target
@@ -81,10 +81,13 @@ class PolicyWriter(object):
                 back = self._settle_read(started)
                 if holds(back, want):
                     return back
+                back = self._yield_to_others(started, attempt, back)
             elif err is not None:
                 if failures > self.client.retries:
                     raise self._gave_up(err, failures)
                 self.client.pause(failures, err)
+            else:
+                back = self._yield_to_others(started, attempt, back)
             current = back  # plan again from what the server holds now
         if err is not None:
             raise self._gave_up(err, failures)
@@ -98,6 +101,17 @@ class PolicyWriter(object):
         wrote between our read and our write has had its change dropped by ours, and its own settle read
         catches that; ours catches the reverse."""
         self.client.sleep(2 * (time.monotonic() - started) * (0.5 + self.rand()))
+        return self.read()
+
+    def _yield_to_others(self, started, attempt, back):
+        """The policy to plan the next write from, after another writer's change replaced ours (back: as read
+        then). Runs that write at the same moment (overlapping schedules, the same campaigns in the same order)
+        would keep replacing each other's write in lockstep: wait a random pause of up to twice the last
+        write's round trip, longer at each attempt, then read the policy afresh (what was read before the
+        pause may be stale by then)."""
+        if attempt + 1 >= MAX_WRITES:
+            return back
+        self.client.sleep(2 * (time.monotonic() - started) * (attempt + 1) * self.rand())
         return self.read()
 
     def _gave_up(self, err, failures):

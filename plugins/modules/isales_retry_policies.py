@@ -16,9 +16,11 @@ description:
   - Puts external results in (or takes them out of) the no-retry list of many outbound campaigns of a VDN at once -
     the campaigns named by O(campaign_ids) and O(campaign_names), or every campaign (O(all_campaigns)), optionally
     of one O(status). For one campaign, and for the rest of a policy, see M(huawei.isales.isales_retry_policy).
-  - Reads the campaign list and the VDN's external results once, and every selected campaign's policy; plans each
-    campaign on its own exactly as M(huawei.isales.isales_retry_policy) does, and writes only the campaigns whose
-    policy differs. A write sends the campaign's whole document with every key the module does not manage carried
+  - Reads the campaign list and the VDN's external results once; then reads each selected campaign's policy, plans
+    it on its own exactly as M(huawei.isales.isales_retry_policy) does, and writes it only when it differs - read,
+    plan and write in one go, so that a write is planned from a fresh read. Campaigns named by O(campaign_ids) or
+    O(campaign_names) are all read before the first write, and read again before their write when that read has
+    grown older than twice its round trip. A write sends the campaign's whole document with every key the module does not manage carried
     over as read; it is read back, settled and re-planned as in M(huawei.isales.isales_retry_policy).
   - Reads and writes run in parallel, at most O(max_workers) at a time - writes included, since each campaign's
     policy is a document of its own (unlike the one list of external results of a VDN, which
