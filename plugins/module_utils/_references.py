@@ -74,8 +74,9 @@ def check_deletes(pool, vdn_id, doomed):
         used = usage(scan(pool, vdn_id))
     except IsalesError as err:
         err.reword("before deleting an external result that has a result code, the module checks that no "
-                   "campaign's retry policy names it (check_references), and that check failed, so nothing was "
-                   "deleted: %s" % err.msg)
+                   "campaign's retry policy names it, and that check failed, so nothing was deleted: %s. The check "
+                   "needs read access to campaigns and retry policies; check_references: false deletes without it"
+                   % err.msg.rstrip("."))
         raise
     blocked = [dict(defId=state["defId"], display_result=state["display_result"], result_code=state["result_code"],
                     used_by=used[state["result_code"]]) for state in coded if state["result_code"] in used]

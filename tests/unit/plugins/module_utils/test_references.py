@@ -220,9 +220,9 @@ def test_a_campaign_that_cannot_be_read_refuses_every_delete(server):
     err = info.value
     assert err is failure and err.kind == KIND_HTTP and err.status == 500
     assert err.msg.startswith("before deleting an external result that has a result code, the module checks that no "
-                              "campaign's retry policy names it (check_references), and that check failed, so nothing "
-                              "was deleted: the retry policy of campaign C2 (Autumn, suspended) could not be read: "
-                              "HTTP 500")
+                              "campaign's retry policy names it, and that check failed, so nothing was deleted: the "
+                              "retry policy of campaign C2 (Autumn, suspended) could not be read: HTTP 500")
+    assert err.msg.endswith("check_references: false deletes without it")
 
 
 def test_a_failing_campaign_list_refuses_too(server, monkeypatch):
