@@ -24,7 +24,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import threading
-import time
 
 from ansible_collections.huawei.isales.plugins.module_utils._api_campaigns import (
     STATUS_CODES,
@@ -163,8 +162,6 @@ class Record(object):
         self.error = None
         # A write of the campaign's policy was confirmed before the failure in self.error.
         self.written = False
-        # When the policy was read (time.monotonic()), and how long the read took.
-        self.read_at = self.read_took = None
         # The campaign was planned (against before).
         self.planned = False
 
@@ -234,9 +231,7 @@ class Rollout(object):
             self.halt.set()
 
     def _read(self, client, record):
-        """The campaign's policy (record.before), when it was read and how long that took; skipped when the
-        rollout leaves it alone."""
-        started = time.monotonic()
+        """The campaign's policy (record.before); skipped when the rollout leaves it alone."""
         try:
             data, call = get_policy(client, self.vdn_id, record.campaign["id"])
         except IsalesError as err:
@@ -245,16 +240,15 @@ class Rollout(object):
                 return
             raise
         record.before = read_policy(data, call)
-        record.read_at, record.read_took = time.monotonic(), time.monotonic() - started
         why = unusable(record.before)
         record.outcome, record.reason = (SKIPPED, why) if why else (UNCHANGED, None)
 
     def _converge(self, client, record):
         """Plan the campaign (read) and write it when it differs: check mode marks it changed, as planned.
 
-        A write is planned from a read no older than twice that read's round trip: the settle read of
-        another run (a pause of about twice its write's round trip) only catches a write planned from a
-        read that recent. A read the rollout made while other campaigns were read first is made again."""
+        A write is planned from a read made just before it: the settle read of another run (a pause of about
+        twice its write's round trip) only catches a write planned from a read that recent. So the policy of
+        a campaign named explicitly, read with all the others before the first write, is read again."""
         if record.outcome != UNCHANGED:
             return
         target = planned(record.before, self.want, record.campaign)
@@ -267,7 +261,7 @@ class Rollout(object):
             return
         if self._halted():
             return
-        if time.monotonic() - record.read_at > 2 * record.read_took:
+        if self.explicit:
             self._read(client, record)
             if record.outcome != UNCHANGED:
                 return

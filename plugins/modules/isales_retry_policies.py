@@ -19,8 +19,8 @@ description:
   - Reads the campaign list and the VDN's external results once; then reads each selected campaign's policy, plans
     it on its own exactly as M(huawei.isales.isales_retry_policy) does, and writes it only when it differs - read,
     plan and write in one go, so that a write is planned from a fresh read. Campaigns named by O(campaign_ids) or
-    O(campaign_names) are all read before the first write, and read again before their write when that read has
-    grown older than twice its round trip. A write sends the campaign's whole document with every key the module does not manage carried
+    O(campaign_names) are all read before the first write, and the ones to change are read again just before
+    their write. A write sends the campaign's whole document with every key the module does not manage carried
     over as read; it is read back, settled and re-planned as in M(huawei.isales.isales_retry_policy).
   - Reads and writes run in parallel, at most O(max_workers) at a time - writes included, since each campaign's
     policy is a document of its own (unlike the one list of external results of a VDN, which
@@ -85,7 +85,7 @@ options:
 notes:
   - Requests per run, for C(C) campaigns on the list (C(S) selected) and C(N) external results, of which the task
     writes C(W) campaigns - C(ceil(C/100)) + C(ceil(N/50)) + C(S) reads, and C(W) writes each followed by two reads
-    (the read-back and the settle read).
+    (the read-back and the settle read); campaigns named by id or name add one read per campaign written.
   - The max_workers limit applies to writes too.
 seealso:
   - module: huawei.isales.isales_retry_policy

@@ -300,7 +300,9 @@ def test_ids_and_names_together_handle_each_campaign_once(server, run):
     assert sorted(item["campaign_id"] for item in result["campaigns"]) == ["C1", "C2", "C3"]
     assert len(result["campaigns"]) == 3
     assert sorted(ident for call, ident in log(server) if call == "retry_policy.set") == ["C1", "C2"]
-    assert names(server).count("retry_policy.get") == 3 + 2 * 2, "one policy read per campaign, named twice or not"
+    # One read per campaign, named twice or not, all before the first write; each campaign to change is read
+    # again just before its write (2), and its write is read back and settled (2 * 2).
+    assert names(server).count("retry_policy.get") == 3 + 2 + 2 * 2
     assert names(server).count("campaign.list") == 1
     assert codes_of(server, "C2") == ["008", "009"]
 
@@ -617,9 +619,11 @@ def test_a_write_whose_outcome_stays_unknown_for_one_campaign_lets_the_others_go
     assert "1 of 5 campaigns failed (campaign C1 (Spring, started)" in result["msg"]
 
 
-def read_back_fails(fake, campaign_id, rule):
-    """The campaign's first policy read answers normally; its next one (the read-back of its write) per rule."""
-    fake.faults.add([{"call": "retry_policy.get", "kind": "rewrite", "set": {}, "where": {"campaignId": campaign_id}},
+def read_back_fails(fake, campaign_id, rule, reads_before=1):
+    """The campaign's first policy reads (one over every campaign; two for a campaign named explicitly, read
+    again before its write) answer normally; the next one (the read-back of its write) per rule."""
+    fake.faults.add([{"call": "retry_policy.get", "kind": "rewrite", "set": {}, "count": reads_before,
+                      "where": {"campaignId": campaign_id}},
                      dict(rule, call="retry_policy.get", where={"campaignId": campaign_id})])
 
 
@@ -657,7 +661,7 @@ def test_a_stop_right_after_a_confirmed_write_names_the_campaign(server, run):
 
 
 def test_a_global_failure_on_the_read_back_of_the_last_write_fails_the_task(server, run):
-    read_back_fails(server, "C1", {"kind": "status", "status": 401})
+    read_back_fails(server, "C1", {"kind": "status", "status": 401}, reads_before=2)
     result, failed = run(all_campaigns=None, campaign_ids=["C1", "C3"], max_workers=1)
     assert failed and result["error_kind"] == "auth"
     assert outcomes(result) == {"C1": "changed", "C3": "unchanged"}
