@@ -24,11 +24,21 @@ for N in SIZES (one VDN each); and, at 20 ms, for campaign retry policies:
 5. isales_retry_policy_info over every campaign of a VDN (150; 10 in the smoke run):
    the campaign pages (100 rows each), one policy read per campaign and the
    external results once, nothing else;
-6. a no-change isales_retry_policy task (the campaign by name: the campaign
-   list, the result list, one policy read - 3 requests) beside a no-change
-   isales_ob_result task (2), looped, in alternating rounds.
+6. a no-change isales_retry_policy task (the campaign by name, a different one
+   each loop item: the campaign list, the result list, one policy read - 3
+   requests) beside a no-change isales_ob_result task (2), looped, in
+   alternating rounds;
+7. the rollout: isales_retry_policies, all_campaigns, adding a result code no
+   policy has yet - exactly one write per campaign, each after the campaign's
+   policy read and followed by its read-back and one settle read, the list
+   reads before the first write (P campaign pages + 1 result page + N reads +
+   N writes + 2N reads); its re-run and a
+   check-mode run with another new code - no write, P + 1 + N requests; and the
+   no-change bulk task's wall time per campaign against a looped no-change
+   isales_retry_policy task's (6): at least TARGET_POLICY_SPEEDUP times less,
+   asserted in the full run (150 campaigns), reported by the smoke run.
 
-`--only retry-policies` measures 5 and 6 alone and adds them to an existing
+`--only retry-policies` measures 5 to 7 alone and adds them to an existing
 OUT_DIR/benchmarks.json (the other figures stay as they were).
 
 Every request is counted on the simulator's
@@ -37,7 +47,8 @@ before them, the OBS code catalogue (2 pages) and a listing of the N results
 after them (for another run's copies) for a bulk create; the N//50 + 1 pages of
 the listing (a list ends with a short page) and N details for a bulk no-change
 run; N//50 + 2 requests per looped task; and no write in any no-change run.
-A wrong count exits 1.
+A wrong count exits 1 (and writes no report); a missed asserted speedup (7)
+exits 1 after writing the report.
 
 Writes OUT_DIR/benchmarks.json (every figure) and OUT_DIR/benchmarks.md (the
 tables); tests/benchmarks/plot_benchmark.py draws OUT_DIR/benchmarks.png.
@@ -65,23 +76,29 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PAGE = 50
-WRITE_CALLS = ("ob_result.create", "ob_result.update", "ob_result.delete")
+WRITE_CALLS = ("ob_result.create", "ob_result.update", "ob_result.delete", "retry_policy.set")
 BULK_VDN = 9100
 SEEDED_VDN = 9200
 OVERHEAD_VDN = 9300
 POLICY_VDN = 9500
 
+# assert_policy_speedup: whether the rollout's per-campaign speedup (TARGET_POLICY_SPEEDUP) is asserted, or reported.
 FULL = dict(sizes=[10, 100, 1000, 5000], latencies=[0, 20], iterations=50, rounds=4, loop_items=100,
-            loop_items_large=25, repeats=3, campaigns=150, policy_items=20, policy_rounds=4)
+            loop_items_large=25, repeats=3, campaigns=150, policy_items=20, policy_rounds=4,
+            assert_policy_speedup=True)
 SMALLEST = dict(sizes=[10], latencies=[0, 20], iterations=5, rounds=1, loop_items=10, loop_items_large=10, repeats=1,
-                campaigns=10, policy_items=3, policy_rounds=1)
+                campaigns=10, policy_items=3, policy_rounds=1, assert_policy_speedup=False)
 POLICY_LATENCY = 20
 CAMPAIGN_PAGE = 100
 POLICY_RESULT = {"result_code": "NR1", "display_result": "Retry policies: no retry", "obs_codes": ["00601"]}
+# The code the rollout adds to every policy, and the one the check-mode run would add.
+ROLLOUT_RESULT = {"result_code": "NR2", "display_result": "Retry policies: rolled out", "obs_codes": ["00602"]}
+CHECK_RESULT = {"result_code": "NR3", "display_result": "Retry policies: check mode only", "obs_codes": ["00603"]}
 
 TARGET_RATIO = 1.10
 TARGET_BULK_SECONDS = 3.0
 TARGET_SPEEDUP = 20.0
+TARGET_POLICY_SPEEDUP = 20.0
 
 
 LIST_PATH = "/rest/isales/v1/openapi/campaigns/%d/queryOBSResults"
@@ -429,11 +446,12 @@ def campaign_pages(n):
 
 
 def seed_campaigns(admin, vdn, n):
-    """vdn with one external result and n campaigns (names of one length: no name holds another), each
-    with a global policy whose no-retry list names that result."""
+    """vdn with three external results and n campaigns (names of one length: no name holds another), each
+    with a global policy whose no-retry list names the first (the other two: for the rollout and the
+    check-mode run)."""
     admin.call("DELETE", "/campaigns?vdn=%d" % vdn)
     admin.clear(vdn)
-    admin.seed(vdn, [POLICY_RESULT])
+    admin.seed(vdn, [POLICY_RESULT, ROLLOUT_RESULT, CHECK_RESULT])
     doc = json.dumps({"type": 0, "retryDay": 2, "retryTimes": 3, "noRetryPolicy": [POLICY_RESULT["result_code"]]})
     campaigns = [{"campaignId": "B%04d" % number, "name": "Campaign %04d" % number, "status": 2,
                   "retryPolicy": {"retryPolicyId": str(number), "policyType": 0, "policyJson": doc}}
@@ -444,7 +462,8 @@ def seed_campaigns(admin, vdn, n):
 
 def measure_retry_policies(runner, admin, n, items, rounds, repeats, latency=POLICY_LATENCY):
     """isales_retry_policy_info over n campaigns; a no-change isales_retry_policy task beside a no-change
-    isales_ob_result task (loops of `items`, `rounds` rounds alternating which goes first)."""
+    isales_ob_result task (loops of `items`, `rounds` rounds alternating which goes first); the rollout
+    (measure_rollout)."""
     admin.latency(latency)
     campaigns = seed_campaigns(admin, POLICY_VDN, n)
     out = {"campaigns": n, "latency_ms": latency, "items": items, "rounds": rounds}
@@ -470,10 +489,12 @@ def measure_retry_policies(runner, admin, n, items, rounds, repeats, latency=POL
                    "result_pages": counts["ob_result.list"]}
 
     loop = "{{ range(%d) | list }}" % items
+    # A different campaign each item (the first `items` of them, again from the first when there are fewer).
+    names = [campaigns[number % n]["name"] for number in range(items)]
     tasks = {
         "isales_retry_policy": {"name": "isales_retry_policy", "huawei.isales.isales_retry_policy": {
-            "vdn_id": POLICY_VDN, "campaign_name": campaigns[0]["name"],
-            "no_retry_result_codes": [POLICY_RESULT["result_code"]]}, "loop": loop},
+            "vdn_id": POLICY_VDN, "campaign_name": "{{ item }}",
+            "no_retry_result_codes": [POLICY_RESULT["result_code"]]}, "loop": "{{ names }}"},
         "isales_ob_result": {"name": "isales_ob_result", "huawei.isales.isales_ob_result": dict(
             POLICY_RESULT, vdn_id=POLICY_VDN), "loop": loop},
     }
@@ -483,7 +504,7 @@ def measure_retry_policies(runner, admin, n, items, rounds, repeats, latency=POL
         for name in (("isales_retry_policy", "isales_ob_result") if number % 2 == 0
                      else ("isales_ob_result", "isales_retry_policy")):
             admin.skip_to_now()
-            times = runner.play([tasks[name]])
+            times = runner.play([tasks[name]], data={"names": names})
             counts = count_calls(admin.new_requests())
             what = "no-change %s, %d tasks" % (name, items)
             if name == "isales_retry_policy":
@@ -498,8 +519,173 @@ def measure_retry_policies(runner, admin, n, items, rounds, repeats, latency=POL
     for name, seconds in wall.items():
         out[name] = {"task_seconds": seconds, "ms_per_task": sum(seconds) / (items * rounds) * 1000,
                      "requests_per_task": per_task[name]}
+
+    out["rollout"] = measure_rollout(runner, admin, campaigns, repeats, out["isales_retry_policy"]["ms_per_task"])
     admin.call("DELETE", "/campaigns?vdn=%d" % POLICY_VDN)
     admin.clear(POLICY_VDN)
+    return out
+
+
+def rollout_task(code, check_mode=False):
+    """isales_retry_policies over every campaign of POLICY_VDN, declaring code in their no-retry lists."""
+    task = {"name": "isales_retry_policies" + (" (check mode)" if check_mode else ""),
+            "huawei.isales.isales_retry_policies": {"vdn_id": POLICY_VDN, "all_campaigns": True,
+                                                    "no_retry_result_codes": [code]},
+            "register": "rollout"}
+    if check_mode:
+        task["check_mode"] = True
+    return task
+
+
+def rollout_account(n, changed, requests, code):
+    """The task's own account of a rollout, asserted in the play (it sends no request): its counts, its
+    api_requests (the figure the simulator's log must show too) and code in every campaign's policy as the
+    task returns it (as planned, in check mode)."""
+    tally = {"changed": changed, "unchanged": n - changed, "skipped": 0, "failed": 0, "not_attempted": 0}
+    return {"name": "the task's own account", "ansible.builtin.assert": {"that": [
+        "rollout is %s" % ("changed" if changed else "not changed"),
+        "rollout.counts == %s" % json.dumps(tally, sort_keys=True),
+        "rollout.api_requests == %d" % requests,
+        "rollout.campaigns | length == %d" % n,
+        "rollout.campaigns | selectattr('retry_policy.no_retry_result_codes', 'contains', '%s') | list | length == %d"
+        % (code, n)]}}
+
+
+def campaign_of(record):
+    """The campaign id of a retry-policy request (the last segment of its path)."""
+    return urllib.parse.unquote(record["path"].rstrip("/").rsplit("/", 1)[-1])
+
+
+def check_rollout_order(records, ids, what):
+    """Every campaign's policy requests, in the log's order, are: its read, the write, the read-back, the
+    settle read (with all_campaigns a campaign is read, planned and written in one go, in parallel with the
+    others); the list reads come before the first write. Returns (policy reads before each campaign's write,
+    reads after it), summed over the campaigns."""
+    records = sorted(records, key=lambda record: record["seq"])
+    refused = [record for record in records if record.get("status") != 200 or record.get("auth") != "ok"]
+    if refused:
+        raise CountError("%s: %d request(s) not answered 200 with a valid signature, the first: %s"
+                         % (what, len(refused), refused[0]))
+    sequences = {}
+    for record in records:
+        if record["call"] in ("retry_policy.get", "retry_policy.set"):
+            sequences.setdefault(campaign_of(record), []).append(record["call"].split(".")[1])
+    want = ["get", "set", "get", "get"]
+    wrong = ["%s: %s" % (cid, "/".join(sequences.get(cid, []))) for cid in ids if sequences.get(cid) != want]
+    stray = sorted(set(sequences) - set(ids))
+    if wrong or stray:
+        raise CountError("%s: each campaign's requests must be get/set/get/get (read, write, read-back, settle "
+                         "read); %s%s" % (what, "; ".join(wrong[:10]), " - and requests about campaigns %s" % stray
+                                          if stray else ""))
+    first_write = min(record["seq"] for record in records if record["call"] == "retry_policy.set")
+    late = [record["call"] for record in records
+            if record["seq"] > first_write and record["call"] not in ("retry_policy.get", "retry_policy.set")]
+    if late:
+        raise CountError("%s: list reads after the first write: %s" % (what, late))
+    return (sum(sequence.index("set") for sequence in sequences.values()),
+            sum(len(sequence) - sequence.index("set") - 1 for sequence in sequences.values()))
+
+
+def policy_codes(admin, vdn):
+    """{campaign id: the result codes of its policy's no-retry list}, as the simulator holds them."""
+    out = {}
+    for item in admin.call("GET", "/campaigns?vdn=%d" % vdn)["campaigns"]:
+        document = json.loads(item["retryPolicy"]["policyJson"])
+        value = document.get("noRetryPolicy")
+        if isinstance(value, str):
+            value = json.loads(value) if value.lstrip().startswith("[") else [
+                code.strip() for code in value.split(",") if code.strip()]
+        out[item["campaignId"]] = sorted(value or [])
+    return out
+
+
+def check_policies(admin, ids, codes, what):
+    """Every campaign's no-retry list holds exactly codes (as the simulator holds it)."""
+    held = policy_codes(admin, POLICY_VDN)
+    wrong = ["%s: %s" % (cid, held.get(cid)) for cid in ids if held.get(cid) != sorted(codes)]
+    if wrong or len(held) != len(ids):
+        raise CountError("%s: every policy's no-retry list must be %s; %d campaign(s) differ: %s"
+                         % (what, sorted(codes), len(wrong), "; ".join(wrong[:10])))
+
+
+def expect_policy_reads(counts, n, cpages, what):
+    """A run of isales_retry_policies that writes nothing: the campaign pages, the result page, one policy
+    read per campaign, nothing else."""
+    expect(counts, "writes", 0, what + ": no write")
+    expect(counts, "campaign.list", cpages, what + ": campaign pages")
+    expect(counts, "ob_result.list", 1, what + ": the external results, once")
+    expect(counts, "retry_policy.get", n, what + ": one policy read per campaign")
+    expect(counts, "total", cpages + 1 + n, what + ": nothing else")
+
+
+def measure_rollout(runner, admin, campaigns, repeats, loop_ms_per_task):
+    """isales_retry_policies with all_campaigns on the seeded campaigns (each policy holding POLICY_RESULT's
+    code): the rollout of ROLLOUT_RESULT's code, its re-run (`repeats` no-change runs: the bulk no-change
+    task), a check-mode run declaring CHECK_RESULT's code; every count asserted on the simulator's log and
+    on the task's own account, every policy read back from the simulator. The speedup is the no-change
+    looped isales_retry_policy task's wall time (loop_ms_per_task) over the no-change bulk task's per
+    campaign."""
+    started = time.monotonic()
+    n = len(campaigns)
+    ids = [item["campaignId"] for item in campaigns]
+    cpages = campaign_pages(n)
+    reads_only = cpages + 1 + n
+    written = reads_only + 3 * n
+    seeded, code, other = POLICY_RESULT["result_code"], ROLLOUT_RESULT["result_code"], CHECK_RESULT["result_code"]
+    out = {"campaigns": n, "campaign_pages": cpages, "result_pages": 1, "seed_code": seeded, "code": code,
+           "check_code": other}
+
+    # The rollout: one write per campaign, each with its read-back and settle read.
+    what = "rollout of %s over %d campaigns" % (code, n)
+    admin.skip_to_now()
+    times = runner.play([rollout_task(code), rollout_account(n, n, written, code)])
+    records = admin.new_requests()
+    counts = count_calls(records)
+    expect(counts, "retry_policy.set", n, what + ": one write per campaign")
+    expect(counts, "writes", n, what + ": no other write")
+    expect(counts, "retry_policy.get", 3 * n, what + ": one read per campaign before the writes, the read-back and "
+           "the settle read of each write")
+    expect(counts, "campaign.list", cpages, what + ": campaign pages")
+    expect(counts, "ob_result.list", 1, what + ": the external results, once")
+    expect(counts, "total", written, what + ": nothing else")
+    before, after = check_rollout_order(records, ids, what)
+    if (before, after) != (n, 2 * n):
+        raise CountError("%s: %d policy reads before the writes and %d after them, not %d and %d"
+                         % (what, before, after, n, 2 * n))
+    check_policies(admin, ids, [seeded, code], what)
+    out["rollout"] = {"seconds": times[0]["seconds"], "requests": counts["total"], "api_requests": written,
+                      "writes": counts["retry_policy.set"], "reads_before": before, "reads_after": after,
+                      "changed": n}
+
+    # Its re-run, no change: the bulk no-change task.
+    samples = []
+    for number in range(repeats):
+        what = "re-run %d of the rollout of %s over %d campaigns" % (number + 1, code, n)
+        admin.skip_to_now()
+        times = runner.play([rollout_task(code), rollout_account(n, 0, reads_only, code)])
+        counts = count_calls(admin.new_requests())
+        expect_policy_reads(counts, n, cpages, what)
+        samples.append(times[0]["seconds"])
+    check_policies(admin, ids, [seeded, code], "after the re-runs")
+    out["rerun"] = {"seconds": statistics.median(samples), "samples": samples, "requests": counts["total"],
+                    "api_requests": reads_only, "writes": 0, "policy_reads": counts["retry_policy.get"],
+                    "unchanged": n}
+
+    # Check mode, another code no policy has: every campaign would change, nothing is written.
+    what = "check-mode rollout of %s over %d campaigns" % (other, n)
+    admin.skip_to_now()
+    times = runner.play([rollout_task(other, check_mode=True), rollout_account(n, n, reads_only, other)])
+    counts = count_calls(admin.new_requests())
+    expect_policy_reads(counts, n, cpages, what)
+    check_policies(admin, ids, [seeded, code], what)
+    out["check"] = {"seconds": times[0]["seconds"], "requests": counts["total"], "api_requests": reads_only,
+                    "writes": 0, "policy_reads": counts["retry_policy.get"], "changed": n}
+
+    out["bulk_ms_per_campaign"] = out["rerun"]["seconds"] / n * 1000
+    out["loop_ms_per_task"] = loop_ms_per_task
+    out["speedup"] = loop_ms_per_task / out["bulk_ms_per_campaign"]
+    out["target_speedup"] = TARGET_POLICY_SPEEDUP
+    out["part_seconds"] = time.monotonic() - started
     return out
 
 
@@ -561,6 +747,18 @@ def render(data):
         add("| bulk create: 1000 new results in one task: exactly 1000 create calls, the listing before and after "
             "them, the catalogue | %d creates, %d listing calls, **%d requests** in all, %.1f s | **met** (asserted) |"
             % (key["create"]["creates"], key["create"]["lists"], key["create"]["requests"], key["create"]["seconds"]))
+    rollout = (data.get("retry_policies") or {}).get("rollout")
+    if rollout:
+        add("| retry-policy rollout over %d campaigns, %g ms latency: exactly %d writes and their read-backs; a "
+            "re-run and a check-mode run write nothing | %d writes, %d reads after them, %d requests; re-run %d "
+            "writes, check mode %d writes (%d campaigns would change) | **met** (asserted) |"
+            % (rollout["campaigns"], data["retry_policies"]["latency_ms"], rollout["campaigns"],
+               rollout["rollout"]["writes"], rollout["rollout"]["reads_after"], rollout["rollout"]["requests"],
+               rollout["rerun"]["writes"], rollout["check"]["writes"], rollout["check"]["changed"]))
+        add("| ... and a no-change `isales_retry_policies` task >= %.0fx less wall time per campaign than a looped "
+            "no-change `isales_retry_policy` task | %.1f ms vs %.0f ms = **%.0fx** | %s |"
+            % (rollout["target_speedup"], rollout["bulk_ms_per_campaign"], rollout["loop_ms_per_task"],
+               rollout["speedup"], speedup_verdict(rollout)))
     add("")
     add("## Per-task overhead")
     add("")
@@ -655,8 +853,8 @@ def render_retry_policies(section):
         "every campaign of a VDN of %d campaigns, each with a global policy naming one of the VDN's external "
         "results (the policies in parallel, default max_workers 8; median of %d run%s). The no-change tasks loop "
         "%d items in %d round%s, alternating which goes first; `isales_retry_policy` names the campaign by "
-        "`campaign_name` and lists a result code the policy already has, `isales_ob_result` names a result that "
-        "is as declared."
+        "`campaign_name` (a different campaign each item) and lists a result code the policy already has, "
+        "`isales_ob_result` names a result that is as declared."
         % (section["command"], section["date"], section["platform"], section["python"], section["cpus"],
            section["ansible"], "/".join("%.1f" % x for x in section["load_before"]),
            "/".join("%.1f" % x for x in section["load_after"]), section["latency_ms"], section["campaigns"],
@@ -675,7 +873,60 @@ def render_retry_policies(section):
         % (result["requests_per_task"], result["ms_per_task"]),
         "",
     ]
+    if section.get("rollout"):
+        lines.extend(render_rollout(section["rollout"], section))
     return lines
+
+
+def speedup_verdict(rollout):
+    if rollout.get("speedup_asserted"):
+        return verdict(rollout["speedup"] >= rollout["target_speedup"]) + " (asserted)"
+    return "reported, not asserted in this run (%d campaigns)" % rollout["campaigns"]
+
+
+def render_rollout(rollout, section):
+    """The lines of the rollout measurements (isales_retry_policies)."""
+    n, cpages = rollout["campaigns"], rollout["campaign_pages"]
+    first, rerun, check = rollout["rollout"], rollout["rerun"], rollout["check"]
+    return [
+        "### Rollout over every campaign: `isales_retry_policies`",
+        "",
+        "`isales_retry_policies` with `all_campaigns: true` on the same %d campaigns (default max_workers 8, "
+        "writes included), each policy's no-retry list holding `%s`: the rollout declares `%s`, which no policy "
+        "has yet; its re-run declares it again (no change; median of %d run%s); a check-mode run declares `%s`, "
+        "which no policy has either. Asserted for each run: the requests in the simulator's log, by call; the "
+        "task's own `api_requests` (equal to them) and `counts`; each campaign's policy requests, in the log's "
+        "order, are its read, then (rollout) the write, the read-back and the settle read - a campaign is read, "
+        "planned and written in one go, 8 campaigns at a time - and the list reads come before the first write; "
+        "after each run, every policy the simulator holds lists exactly `%s` and `%s`."
+        % (n, rollout["seed_code"], rollout["code"], len(rerun["samples"]), "" if len(rerun["samples"]) == 1 else "s",
+           rollout["check_code"], rollout["seed_code"], rollout["code"]),
+        "",
+        "| run | writes (`retry_policy.set`) | reads | requests | outcome (`counts`) | task time |",
+        "|---|---|---|---|---|---|",
+        "| rollout of `%s` | **%d** | %d campaign page%s + %d result page + %d policy reads, one before each "
+        "write, + **%d after them** (the read-back and settle read of each) | **%d** | changed %d | %.2f s |"
+        % (rollout["code"], first["writes"], cpages, "" if cpages == 1 else "s", rollout["result_pages"],
+           first["reads_before"],
+           first["reads_after"], first["requests"], first["changed"], first["seconds"]),
+        "| re-run (no change) | **%d** | %d + %d + %d policy reads | **%d** | unchanged %d | %.2f s (%s) |"
+        % (rerun["writes"], cpages, rollout["result_pages"], rerun["policy_reads"], rerun["requests"],
+           rerun["unchanged"], rerun["seconds"], ", ".join("%.2f" % x for x in rerun["samples"])),
+        "| check mode, `%s` | **%d** | %d + %d + %d policy reads | **%d** | changed %d (predicted) | %.2f s |"
+        % (rollout["check_code"], check["writes"], cpages, rollout["result_pages"], check["policy_reads"],
+           check["requests"], check["changed"], check["seconds"]),
+        "",
+        "| no change, per campaign | time | requests |",
+        "|---|---|---|",
+        "| one `isales_retry_policies` task over %d campaigns (the re-run: %.2f s / %d) | **%.1f ms** | %.2f |"
+        % (n, rerun["seconds"], n, rollout["bulk_ms_per_campaign"], rerun["requests"] / float(n)),
+        "| a looped `isales_retry_policy` task (above: %d items x %d round%s) | **%.0f ms** | %d |"
+        % (section["items"], section["rounds"], "" if section["rounds"] == 1 else "s", rollout["loop_ms_per_task"],
+           section["isales_retry_policy"]["requests_per_task"]),
+        "| speedup per campaign, target >= %.0fx | **%.0fx** | %s |"
+        % (rollout["target_speedup"], rollout["speedup"], speedup_verdict(rollout)),
+        "",
+    ]
 
 
 def _row(rows, n, latency):
@@ -703,13 +954,36 @@ def retry_policies(runner, admin, data, command=None):
     section.update((key, data[key]) for key in ("date", "platform", "python", "cpus", "ansible"))
     section["command"] = command or data["command"]
     section["load_before"], section["load_after"] = load, list(os.getloadavg())
+    rollout = section["rollout"]
+    rollout["speedup_asserted"] = bool(plan.get("assert_policy_speedup"))
     print("  isales_retry_policy_info: %d requests, %.2f s; no-change isales_retry_policy %.0f ms/task "
           "(%d requests), isales_ob_result %.0f ms/task (%d requests)" % (
               section["info"]["requests"], section["info"]["seconds"],
               section["isales_retry_policy"]["ms_per_task"], section["isales_retry_policy"]["requests_per_task"],
               section["isales_ob_result"]["ms_per_task"], section["isales_ob_result"]["requests_per_task"]),
           flush=True)
+    print("  isales_retry_policies over %d campaigns: rollout %d writes, %d reads before and %d after them, %d "
+          "requests, %.2f s; re-run %d writes, %d requests, %.2f s; check mode %d writes, %d requests, %.2f s; "
+          "no change %.1f ms/campaign vs %.0f ms/looped task: %.0fx (%s); these runs took %.1f s" % (
+              rollout["campaigns"], rollout["rollout"]["writes"], rollout["rollout"]["reads_before"],
+              rollout["rollout"]["reads_after"], rollout["rollout"]["requests"], rollout["rollout"]["seconds"],
+              rollout["rerun"]["writes"], rollout["rerun"]["requests"], rollout["rerun"]["seconds"],
+              rollout["check"]["writes"], rollout["check"]["requests"], rollout["check"]["seconds"],
+              rollout["bulk_ms_per_campaign"], rollout["loop_ms_per_task"], rollout["speedup"],
+              "target >= %.0fx %s" % (rollout["target_speedup"], "asserted" if rollout["speedup_asserted"]
+                                      else "not asserted in this run"), rollout["part_seconds"]), flush=True)
     return section
+
+
+def policy_target_missed(section):
+    """The message of a missed asserted target of the retry-policy section, or None."""
+    rollout = (section or {}).get("rollout")
+    if rollout and rollout.get("speedup_asserted") and rollout["speedup"] < rollout["target_speedup"]:
+        return ("TARGET MISSED: a no-change isales_retry_policies task costs %.1f ms per campaign over %d campaigns, "
+                "a looped no-change isales_retry_policy task %.0f ms: %.1fx, not >= %.0fx"
+                % (rollout["bulk_ms_per_campaign"], rollout["campaigns"], rollout["loop_ms_per_task"],
+                   rollout["speedup"], rollout["target_speedup"]))
+    return None
 
 
 def only_retry_policies(args, data, runner, admin, work_dir):
@@ -736,6 +1010,10 @@ def only_retry_policies(args, data, runner, admin, work_dir):
     with open(os.path.join(args.out_dir, "benchmarks.md"), "w") as handle:
         handle.write(text + "\n")
     print("retry policies done: %s" % os.path.join(args.out_dir, "benchmarks.md"))
+    missed = policy_target_missed(section)
+    if missed:
+        print(missed, file=sys.stderr)
+        return 1
     return 0
 
 
@@ -751,7 +1029,8 @@ def main(argv=None):
     parser.add_argument("--only", choices=["retry-policies"],
                         help="measure only this part, and add it to OUT_DIR/benchmarks.json (when there is one)")
     parser.add_argument("--campaigns", type=int, help="campaigns of the retry-policy measurements "
-                        "(default 150; 10 with --smallest)")
+                        "(default 150; 10 with --smallest); the rollout's per-campaign speedup is asserted "
+                        "unless --smallest")
     args = parser.parse_args(argv)
     if args.render_only:
         with open(os.path.join(args.out_dir, "benchmarks.json")) as handle:
@@ -822,6 +1101,10 @@ def main(argv=None):
     with open(os.path.join(args.out_dir, "benchmarks.md"), "w") as handle:
         handle.write(render(data) + "\n")
     print("benchmark done in %.0f s: %s" % (data["seconds"], os.path.join(args.out_dir, "benchmarks.md")))
+    missed = policy_target_missed(data.get("retry_policies"))
+    if missed:
+        print(missed, file=sys.stderr)
+        return 1
     return 0
 
 

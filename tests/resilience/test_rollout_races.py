@@ -98,7 +98,7 @@ def test_three_overlapping_rollouts_leave_every_code_in_every_campaign(sim, tmp_
     assert CAMPAIGNS * len(CODES) <= len(sets) <= 3 * CAMPAIGNS * len(CODES), len(sets)
 
     before = max(record["seq"] for record in requests_since(sim))
-    again = run_playbook(str(playbook), args=["-e", json.dumps({"codes": list(CODES),
-                                                                 "dump": str(tmp_path / "again")})], env=sim.env())
+    extra = json.dumps({"codes": list(CODES), "dump": str(tmp_path / "again")})
+    again = run_playbook(str(playbook), args=["-e", extra], env=sim.env())
     assert again.returncode == 0, again.output[-4000:]
     assert [record for record in requests_since(sim, before) if record["call"] == "retry_policy.set"] == []
