@@ -213,6 +213,10 @@ class Rollout(object):
                 work(client, record)
             except (IsalesError, ResourceError) as err:
                 record.outcome, record.reason, record.error = FAILED, err.msg, err
+                if isinstance(err, IsalesError) and err.kind == KIND_CANCELLED and err.sent is False:
+                    # Its next request was not sent: the task is being stopped. Written before, or not attempted.
+                    record.outcome = NOT_ATTEMPTED
+                    record.reason = "not attempted: the task was stopped before this campaign's change was made"
                 if record.written:
                     record.outcome = CHANGED
                     record.reason = ("written (the server confirmed the write), but not read back and settled: %s"

@@ -13,7 +13,13 @@ with the line a small model of the intended behaviour predicts; the table of bot
 is written as Markdown. The faults on the calls of campaigns and retry policies
 (POLICY_CALLS) meet isales_retry_policy instead, adding one code to the no-retry
 list of a seeded campaign's policy; its observation is the VDN's campaigns and
-their policies. Besides the fault kinds that every call meets, a few rows
+their policies. The rollout rows run isales_retry_policies over three campaigns, the
+fault on one of them (its policy read or write, or the campaign list): each campaign's
+reported outcome, the task's counts, the sets each campaign received and its policy are
+observed, and a task that failed is run again without faults. The delete guard rows
+delete a result that has a result code (isales_ob_result, isales_ob_results), the fault
+on the campaign list or a policy read of the scan that comes before the delete. Besides
+the fault kinds that every call meets, a few rows
 use a *late* write (a gateway's 504 now, the write performed seconds later) and a
 *rewrite* of the server's answer (no returnCode, a hostile defId, a totalCount that
 lies about a VDN of 60 results). Hostile answers (HOSTILE: trickled, endless, oversized,
@@ -51,8 +57,10 @@ FAULTS = ("502", "503", "504", "reset_before", "reset_after", "slow", "html", "e
 TRICKLED = ("trickle_headers", "trickle_body")
 UNUSABLE = ("endless_body", "oversized_body", "deep_nesting", "huge_number", "nan", "undecodable", "surrogate")
 HOSTILE = TRICKLED + UNUSABLE + ("bad_date", "echo_auth")
-# Every kind, in table order: FAULTS, those of the hand-written rows only (part 8), clock_skew (no fault rule), HOSTILE.
-KINDS = FAULTS + ("late", "rewrite", "clock_skew") + HOSTILE
+# Every kind, in table order: FAULTS, those of the hand-written rows only (part 8), clock_skew (no fault rule),
+# references (part 12), HOSTILE.
+# "references": the hand-written rows of the reference guard (part 12; no fault rule).
+KINDS = FAULTS + ("late", "rewrite", "clock_skew", "references") + HOSTILE
 CALLS = ("ob_result.list", "ob_result.detail", "ob_result.create", "ob_result.update", "ob_result.delete")
 # The calls of isales_retry_policy's rows: it finds the campaign by name (campaign.list), reads its policy,
 # writes it (the whole document), reads it back and reads it once more after a short pause.
@@ -102,6 +110,8 @@ CAUSE_WORDS = {"HTTP 502": ["HTTP 502"], "HTTP 503": ["HTTP 503"], "HTTP 504": [
                "HTTP 429": ["HTTP 429"], "connection": ["connection"], "timeout": ["timeout"],
                "unparsable answer": ["not a JSON object", "HTTP 200"],
                "HTTP 401": ["signature", "clock", "UTC", "HTTP 401"]}
+# What the reason of a campaign that failed must contain: an unusable answer is not always an error page.
+REASON_WORDS = dict(CAUSE_WORDS, **{"unparsable answer": ["cannot be used", "HTTP 200"]})
 # An Authorization value of auth-v2, or a signature (64 hex digits) alone: never in a module's result.
 AUTHORIZATION_RE = re.compile(r"auth-v2/|(?<![0-9A-Fa-f])[0-9a-f]{64}(?![0-9A-Fa-f])")
 ORIGINAL_CODES = ["00602"]
@@ -110,6 +120,15 @@ DESIRED_CODES = ["00602", "00603"]
 # does not know); the task adds RP2. Both codes are external results of the row's VDN.
 POLICY_SEEDED = {"type": 0, "retryDay": 2, "retryTimes": 3, "vendorExtra": 1, "noRetryPolicy": ["RP1"]}
 POLICY_ADDED = "RP2"
+# The rollout rows (isales_retry_policies): ROLLOUT_SELECTED campaigns named by campaign_ids, each seeded with
+# POLICY_SEEDED, the task adding POLICY_ADDED to all of them; the faults hit the one in the middle (where:
+# campaignId). One more campaign of the VDN is not selected: nothing may touch it.
+ROLLOUT_SELECTED = 3
+ROLLOUT_HIT = 1          # index of the campaign the fault rule names
+# The guard rows: the row's result has this result code; the VDN's GUARD_CAMPAIGNS campaigns name RP1 (another
+# result of the VDN) in their no-retry lists, and the row's code too when the row says the code is referenced.
+GUARD_CODE = "RD1"
+GUARD_CAMPAIGNS = 2
 
 
 def rule_for(fault, call, count, act=None, status=None):
@@ -157,6 +176,7 @@ def make_row(index, fault, call, count=1, retries=1, act=None, rules=None, expec
         "state": "absent" if scenario == "delete" else "present",
         "seed": others[:54] + seed + others[54:], "others": len(others), "every": every,
         "rules": rules if rules is not None else [rule_for(fault, call, count, act)],
+        "module": "isales_retry_policy" if scenario == "policy" else "isales_ob_result",
     }
     if scenario == "policy":
         # Two campaigns: the row's (found by name, so that campaign.list is called) and another one,
@@ -176,6 +196,60 @@ def make_row(index, fault, call, count=1, retries=1, act=None, rules=None, expec
     if expect:
         row["expect"] = expect
     return row
+
+
+def seeded_campaign(index, number, name, codes):
+    """A campaign of a row's VDN, with a global policy like POLICY_SEEDED whose no-retry list is codes."""
+    return {"campaignId": "R%d-%d" % (index, number), "name": name, "status": 2,
+            "retryPolicy": {"retryPolicyId": str(number), "policyType": 0,
+                            "policyJson": json.dumps(dict(POLICY_SEEDED, noRetryPolicy=codes), separators=(",", ":"))}}
+
+
+def make_rollout_row(index, fault, call, count=1, workers=3, act=None, note=""):
+    """A row of isales_retry_policies: adds POLICY_ADDED to the no-retry list of ROLLOUT_SELECTED campaigns
+    (campaign_ids), max_workers workers; the fault rule names the middle campaign (but on campaign.list)."""
+    note = "; ".join(["rollout, max_workers %d" % workers] + ([note] if note else []))
+    row = make_row(index, fault, call, count=count, act=act, note=note, scenario="policy")
+    row.pop("campaign_name")
+    row["module"] = "isales_retry_policies"
+    row["workers"] = workers
+    row["campaigns"] = [seeded_campaign(index, number, "Row %d: campaign %d" % (index, number),
+                                        POLICY_SEEDED["noRetryPolicy"])
+                        for number in range(1, ROLLOUT_SELECTED + 1)]
+    row["campaigns"].append(seeded_campaign(index, ROLLOUT_SELECTED + 1, "Row %d: not selected" % index,
+                                            POLICY_SEEDED["noRetryPolicy"]))
+    row["campaign_ids"] = [item["campaignId"] for item in row["campaigns"][:ROLLOUT_SELECTED]]
+    if call != "campaign.list":
+        for rule in row["rules"]:
+            rule["where"] = {"campaignId": row["campaign_ids"][ROLLOUT_HIT]}
+    return row
+
+
+def make_guard_row(index, fault, call, count=1, module="isales_ob_result", referenced=False,
+                   campaigns=GUARD_CAMPAIGNS, note=""):
+    """A row of the reference guard: the task deletes the row's result, which has the result code GUARD_CODE
+    (isales_ob_result state absent, or isales_ob_results state deleted); before the delete it reads the campaign
+    list and every campaign's policy. The fault (none for the "references" rows) hits that scan: campaign.list,
+    or the policy read of the last campaign. referenced: the campaigns' policies name GUARD_CODE."""
+    how = "isales_ob_results state deleted" if module == "isales_ob_results" else "isales_ob_result state absent"
+    note = "; ".join(["delete guard, %s" % how] + ([note] if note else []))
+    row = make_row(index, fault, call, count=count, note=note, scenario="delete",
+                   rules=[] if fault == "references" else None)
+    row.update(module=module, scenario="guard", referenced=referenced, result_code=GUARD_CODE)
+    row["seed"] = [{"resultCode": "RP1", "displayResult": "Row %d: no retry RP1" % index, "obsCodes": ["00601"]},
+                   {"resultCode": GUARD_CODE, "displayResult": row["display_result"], "obsCodes": ORIGINAL_CODES}]
+    codes = ["RP1", GUARD_CODE] if referenced else ["RP1"]
+    row["campaigns"] = [seeded_campaign(index, number, "Row %d: campaign %d" % (index, number), codes)
+                        for number in range(1, campaigns + 1)]
+    if module == "isales_ob_results":
+        row["config"] = [{"display_result": row["display_result"], "result_code": GUARD_CODE}]
+    if call == "retry_policy.get":
+        for rule in row["rules"]:
+            rule["where"] = {"campaignId": row["campaigns"][-1]["campaignId"]}
+    return row
+
+
+BUILDERS = {"row": make_row, "rollout": make_rollout_row, "guard": make_guard_row}
 
 
 def rows(full=False):
@@ -278,7 +352,43 @@ def rows(full=False):
     specs.append(dict(fault="nan", call="retry_policy.set", act=False, note="the server did not act"))
     specs.append(dict(fault="late", call="retry_policy.set",
                       note="write lands %gs after the 504 (after the settle window)" % LATE_AFTER))
-    return [make_row(index + 1, **spec) for index, spec in enumerate(specs)]
+    # 11. isales_retry_policies (a rollout of one code over ROLLOUT_SELECTED campaigns named by campaign_ids): every
+    #     fault kind once on the policy read and on the write of one campaign (the middle one), in parallel
+    #     (max_workers 3): a read is read again, a write settled by reading, the rollout ends as asked. Then the
+    #     fault until the retries are spent: an unusable answer fails that campaign only (the others are written),
+    #     a failure that concerns every campaign (HTTP 5xx, 429, connection, timeout) stops the rollout - with one
+    #     worker, the campaigns after it are not attempted; with three, the ones in flight end. Every row whose
+    #     task failed runs again without faults: the re-run writes the campaigns not as asked, once each.
+    for call in ("retry_policy.get", "retry_policy.set"):
+        for fault in FAULTS + HOSTILE:
+            specs.append(dict(builder="rollout", fault=fault, call=call))
+    for fault in ("503", "html"):
+        specs.append(dict(builder="rollout", fault=fault, call="campaign.list", count=2))
+    for fault, workers in (("503", 1), ("503", 3), ("slow", 1), ("html", 1), ("nan", 3)):
+        specs.append(dict(builder="rollout", fault=fault, call="retry_policy.get", count=2, workers=workers))
+    for fault, workers in (("503", 1), ("503", 3), ("504", 1), ("html", 1)):
+        specs.append(dict(builder="rollout", fault=fault, call="retry_policy.set", count=2, workers=workers))
+    specs.append(dict(builder="rollout", fault="nan", call="retry_policy.set", count=2, workers=3, act=False,
+                      note="the server did not act"))
+    # 12. The reference guard: before deleting a result that has a result code, isales_ob_result (state absent)
+    #     and isales_ob_results (state deleted) read the campaign list and each campaign's policy. A fault on
+    #     those reads is retried as reads are; once the retries are spent nothing is deleted. A code a policy
+    #     names is not deleted; a VDN without campaigns costs one campaign-list read.
+    specs.append(dict(builder="guard", fault="references", call="campaign.list", note="no policy names the code"))
+    specs.append(dict(builder="guard", fault="references", call="campaign.list", referenced=True,
+                      note="the policies name the code"))
+    specs.append(dict(builder="guard", fault="references", call="campaign.list", campaigns=0,
+                      note="the VDN has no campaign"))
+    for call in ("campaign.list", "retry_policy.get"):
+        for fault, count in (("503", 1), ("slow", 1), ("503", 2), ("html", 2)):
+            specs.append(dict(builder="guard", fault=fault, call=call, count=count))
+    bulk = "isales_ob_results"
+    specs.append(dict(builder="guard", fault="references", call="campaign.list", module=bulk, referenced=True,
+                      note="the policies name the code"))
+    specs.append(dict(builder="guard", fault="reset_after", call="retry_policy.get", module=bulk))
+    specs.append(dict(builder="guard", fault="503", call="campaign.list", count=2, module=bulk))
+    specs.append(dict(builder="guard", fault="html", call="retry_policy.get", count=2, module=bulk))
+    return [BUILDERS[spec.pop("builder", "row")](index + 1, **spec) for index, spec in enumerate(specs)]
 
 
 # ------------------------------------------------------------------ the model
@@ -287,6 +397,10 @@ def expected(row):
     """What should happen: dict(outcome, cause, tries, state, sent, applied, fired, words)."""
     if row.get("expect"):
         return dict(row["expect"])
+    if row["module"] == "isales_retry_policies":
+        return rollout_expected(row)
+    if row["scenario"] == "guard":
+        return guard_expected(row)
     fault, call, count, retries = row["fault"], row["call"], row["count"], row["retries"]
     done = dict(outcome="changed", cause=None, tries=None, state="as asked", sent=1, applied=1, words=[])
     if fault == "clock_skew":
@@ -343,6 +457,101 @@ def policy_set_expected(row, done):
     return dict(done, sent=row["count"] + 1, fired=row["count"])
 
 
+def performed_by_server(row):
+    """Whether the server performs a write that meets the row's fault (and then answers with it)."""
+    fault = row["fault"]
+    return fault in ("reset_after", "slow") or bool(row.get("act")) or (fault in HOSTILE and row.get("act") is None)
+
+
+def concerns_one_campaign(row):
+    """Whether the failure the row's fault causes once the retries are spent concerns one campaign only (an
+    answer that cannot be used) rather than every campaign (HTTP 5xx or 429, connection, timeout)."""
+    return cause_of(row) == "unparsable answer"
+
+
+def rollout_expected(row):
+    """isales_retry_policies over ROLLOUT_SELECTED campaigns, the fault on the middle one's policy read or write
+    (or on the campaign list): what the task reports for each campaign, what the server holds, the sets each
+    campaign received, and - when the task failed - what a re-run without faults writes."""
+    fault, call, count, retries = row["fault"], row["call"], row["count"], row["retries"]
+    size, hit = ROLLOUT_SELECTED, ROLLOUT_HIT
+    facts = dict(outcome="changed", cause=None, tries=None, campaigns=["changed"] * size,
+                 states=["as asked"] * size, sent=[1] * size, applied=[1] * size, fired=count, rerun=None)
+    spent = count > retries
+    if call == "campaign.list":
+        if spent:
+            # Nothing is selected: the task fails before any campaign, reporting none.
+            facts.update(outcome="failed", cause=cause_of(row), tries=retries + 1, campaigns=None,
+                         states=["as before"] * size, sent=[0] * size, applied=[0] * size, fired=retries + 1)
+    elif call == "retry_policy.get":
+        if spent:
+            facts.update(outcome="failed", tries=retries + 1, fired=retries + 1)
+            facts["campaigns"][hit], facts["states"][hit], facts["sent"][hit], facts["applied"][hit] = (
+                "failed", "as before", 0, 0)
+            if concerns_one_campaign(row):
+                facts["cause"] = "1 campaign failed"
+                facts["tries"] = None
+            else:
+                # The rollout stops in its reads: no campaign is written, and none that was read is "unchanged"
+                # (their policies lack the change): those not written are not attempted.
+                facts["cause"] = cause_of(row)
+                for number in range(size):
+                    if number != hit:
+                        facts["campaigns"][number], facts["states"][number] = "not_attempted", "as before"
+                        facts["sent"][number] = facts["applied"][number] = 0
+    elif call == "retry_policy.set":
+        if performed_by_server(row):
+            facts["fired"] = 1  # settled by reading: the change is there, nothing is sent again
+        elif not spent:
+            facts["sent"][hit] = count + 1  # read, found missing, written again
+        else:
+            facts.update(outcome="failed", tries=retries + 1, fired=retries + 1)
+            facts["campaigns"][hit], facts["states"][hit], facts["sent"][hit], facts["applied"][hit] = (
+                "failed", "as before", retries + 1, 0)
+            if concerns_one_campaign(row):
+                facts["cause"] = "1 campaign failed"
+                facts["tries"] = None
+            else:
+                facts["cause"] = cause_of(row)
+                if row["workers"] == 1:
+                    # One at a time, in order: the campaigns after the one that stopped the rollout are not attempted.
+                    for number in range(hit + 1, size):
+                        facts["campaigns"][number], facts["states"][number] = "not_attempted", "as before"
+                        facts["sent"][number] = facts["applied"][number] = 0
+                # With workers for all of them, every other write was in flight: it ends, and is reported changed.
+    if facts["outcome"] == "failed":
+        todo = [number for number in range(size) if facts["states"][number] != "as asked"]
+        facts["rerun"] = dict(outcome="changed" if todo else "unchanged",
+                              sent=[1 if number in todo else 0 for number in range(size)], state="all as asked")
+    facts["states"].append("as before")  # the campaign that is not selected
+    facts["words"] = []
+    return facts
+
+
+def guard_expected(row):
+    """A delete of a result with a result code, guarded by reading the campaign list and every campaign's
+    policy (the scan): deleted when no policy names the code, refused when one does, and - once a scan read's
+    retries are spent - not deleted at all."""
+    fault, call, count, retries = row["fault"], row["call"], row["count"], row["retries"]
+    campaigns = len(row["campaigns"])
+    deleted = dict(outcome="changed", cause=None, tries=None, state="as asked", sent=1, applied=1, fired=0,
+                   scan=(1, campaigns), words=[])
+    if fault == "references":
+        if row["referenced"]:
+            return dict(deleted, outcome="failed", cause="refused", state="as before", sent=0, applied=0,
+                        words=["refusing to delete", "Nothing was deleted", "check_references"]
+                        + [item["campaignId"] for item in row["campaigns"]])
+        return deleted
+    on_list = call == "campaign.list"
+    if count <= retries:
+        return dict(deleted, fired=count, scan=(1 + count, campaigns) if on_list else (1, campaigns + count))
+    # The scan failed: nothing deleted. A failed list reads no policy; a failed policy read ends the scan
+    # (the other campaign's read was already under way).
+    return dict(outcome="failed", cause=cause_of(row), tries=retries + 1, state="as before", sent=0, applied=0,
+                fired=retries + 1, scan=(retries + 1, 0) if on_list else (1, campaigns + retries),
+                words=[OPERATION[call], "check_references", "nothing was deleted"])
+
+
 def cause_of(row):
     """The cause a failed row's message names: the fault's, or the status of an echo_auth error page."""
     if row["fault"] == "echo_auth":
@@ -370,11 +579,34 @@ def describe(facts, row):
             head += " after %s" % tries_text(facts["tries"])
     else:
         head = facts["outcome"]
+    if row["module"] == "isales_retry_policies":
+        return describe_rollout(head, facts)
     text = "%s; server: %s; writes sent %d, applied %d; faults fired %d" % (
         head, state_text(facts["state"], row), facts["sent"], facts["applied"], facts["fired"])
+    if row["scenario"] == "guard":
+        text += "; scan read %s, %s" % (plural(facts["scan"][0], "campaign list"), plural(facts["scan"][1], "policy"))
     if facts.get("waited"):
         text += "; waited %s" % facts["waited"]
     return text
+
+
+def describe_rollout(head, facts):
+    """The line of a rollout row: the campaigns in order (the one the fault names is the second)."""
+    campaigns = ", ".join(facts["campaigns"]) if facts["campaigns"] is not None else "none reported"
+    text = "%s; campaigns: %s; server: %s, unselected %s; sets sent %s, applied %s; faults fired %d" % (
+        head, campaigns, ", ".join(facts["states"][:-1]), facts["states"][-1],
+        "/".join(str(n) for n in facts["sent"]), "/".join(str(n) for n in facts["applied"]), facts["fired"])
+    if facts.get("waited"):
+        text += "; waited %s" % facts["waited"]
+    if facts.get("rerun"):
+        again = facts["rerun"]
+        text += "; re-run: %s, sets sent %s, then %s" % (
+            again["outcome"], "/".join(str(n) for n in again["sent"]), again["state"])
+    return text
+
+
+def plural(count, noun):
+    return "%d %s" % (count, noun if count == 1 else ("policies" if noun == "policy" else noun + "s"))
 
 
 def tries_text(count):
@@ -386,6 +618,8 @@ def state_text(state, row):
     scenario = row["scenario"]
     if scenario == "policy":
         return {"as asked": "policy as asked", "as before": "policy as before"}.get(state, state)
+    if scenario == "guard":
+        return {"as asked": "result deleted", "as before": "result kept"}.get(state, state)
     others = " (and %d others as before)" % row["others"] if row.get("others") else ""
     if state == "as asked":
         return ("no result" if scenario == "delete" else "1 result, as asked") + others
@@ -400,7 +634,7 @@ def server_state(row, results):
     """'as asked', 'as before', or a description of what is wrong (duplicates, loss, others changed)."""
     want_codes = sorted(row.get("obs_codes") or [])
     display = row["display_result"]
-    if row["scenario"] == "delete":
+    if row["state"] == "absent":
         asked = []
     else:
         asked = [(display, want_codes)]
@@ -447,23 +681,10 @@ def policy_state(row, campaigns):
     return "unexpected: %s" % json.dumps(data, sort_keys=True)[:200]
 
 
-def observed(row, record, secret):
-    """What happened, in the shape of expected(), plus problems (a list) found in the module's answer."""
-    outcome = record["outcome"] or {}
-    requests = record["requests"]
+def hygiene(row, outcome, requests, secret):
+    """The problems every row looks for: a secret or an Authorization value in the result, a request outside
+    the row's VDN's API path, a traceback."""
     problems = []
-    writes = [r for r in requests if r["call"] in ALL_WRITES]
-    facts = dict(
-        sent=len(writes),
-        applied=len([r for r in writes if r.get("performed") and r.get("returnCode") == OK]),
-        fired=len([r for r in requests if r.get("fault")]),
-        state=server_state(row, record["results"]) if row["scenario"] != "policy"
-        else policy_state(row, record.get("campaigns") or []),
-        tries=None, cause=None, words=[],
-    )
-    if row["scenario"] == "policy" and [(r["resultCode"], r["displayResult"]) for r in record["results"]] != [
-            (r["resultCode"], r["displayResult"]) for r in row["seed"]]:
-        problems.append("the external results changed")
     text = json.dumps(outcome, sort_keys=True)
     if secret and secret in text:
         problems.append("the secret key is in the result")
@@ -481,12 +702,48 @@ def observed(row, record, secret):
     crash = outcome.get("module_stderr") or outcome.get("exception") not in (None, "(traceback unavailable)")
     if crash or "Traceback (most recent call last)" in text:
         problems.append("traceback: %s" % (outcome.get("module_stderr") or outcome.get("exception") or text)[:300])
+    return problems
+
+
+def failure_cause(outcome):
+    """The cause of a failed task, as the table says it, from its error_kind."""
+    kind, status = outcome.get("error_kind"), outcome.get("status")
+    return {"http": "HTTP %s" % status, "auth": "HTTP 401", "timeout": "timeout",
+            "connection": "connection", "parse": "unparsable answer"}.get(kind, "unknown kind %r" % kind)
+
+
+def observed(row, record, secret, rerun=None):
+    """What happened, in the shape of expected(), plus problems (a list) found in the module's answer."""
+    if row["module"] == "isales_retry_policies":
+        return observed_rollout(row, record, secret, rerun)
+    outcome = record["outcome"] or {}
+    requests = record["requests"]
+    writes = [r for r in requests if r["call"] in ALL_WRITES]
+    facts = dict(
+        sent=len(writes),
+        applied=len([r for r in writes if r.get("performed") and r.get("returnCode") == OK]),
+        fired=len([r for r in requests if r.get("fault")]),
+        state=server_state(row, record["results"]) if row["scenario"] != "policy"
+        else policy_state(row, record.get("campaigns") or []),
+        tries=None, cause=None, words=[],
+    )
+    problems = hygiene(row, outcome, requests, secret)
+    if row["scenario"] == "policy" and [(r["resultCode"], r["displayResult"]) for r in record["results"]] != [
+            (r["resultCode"], r["displayResult"]) for r in row["seed"]]:
+        problems.append("the external results changed")
+    if row["scenario"] == "guard":
+        facts["scan"] = (len([r for r in requests if r["call"] == "campaign.list"]),
+                         len([r for r in requests if r["call"] == "retry_policy.get"]))
+        problems.extend(guard_problems(row, record, writes))
     if outcome.get("failed"):
         facts["outcome"] = "failed"
         msg = outcome.get("msg") or ""
-        kind, status = outcome.get("error_kind"), outcome.get("status")
-        facts["cause"] = {"http": "HTTP %s" % status, "auth": "HTTP 401", "timeout": "timeout",
-                          "connection": "connection", "parse": "unparsable answer"}.get(kind, "unknown kind %r" % kind)
+        facts["cause"] = failure_cause(outcome)
+        if row["scenario"] == "guard" and outcome.get("error_kind") is None and outcome.get("referenced"):
+            facts["cause"] = "refused"
+            named = sorted(ref["campaign_id"] for item in outcome["referenced"] for ref in item["used_by"])
+            if named != sorted(item["campaignId"] for item in row["campaigns"]):
+                problems.append("referenced names the campaigns %s" % ", ".join(named))
         if outcome.get("attempts"):
             facts["tries"] = outcome["attempts"]
             if tries_text(outcome["attempts"]) not in msg:
@@ -494,7 +751,7 @@ def observed(row, record, secret):
         for word in CAUSE_WORDS.get(facts["cause"], []) + expected(row)["words"]:
             if word.lower() not in msg.lower():
                 problems.append("the message lacks %r" % word)
-        if not outcome.get("call"):
+        if not outcome.get("call") and facts["cause"] != "refused":
             problems.append("the failure names no call")
     else:
         facts["outcome"] = "changed" if outcome.get("changed") else "unchanged"
@@ -506,12 +763,178 @@ def observed(row, record, secret):
             if (outcome.get("retry_policy") or {}).get("no_retry_result_codes") != codes:
                 problems.append("retry_policy.no_retry_result_codes is %r, not %r"
                                 % ((outcome.get("retry_policy") or {}).get("no_retry_result_codes"), codes))
-        elif row["scenario"] != "delete" and outcome.get("defId") not in live:
+        elif row["state"] != "absent" and outcome.get("defId") not in live:
             problems.append("defId %r is not the server's %r" % (outcome.get("defId"), live))
     facts["waited"] = retry_after_wait(requests)
     if not record.get("settled", True):
         problems.append("a slow fault never finished on the server")
     return facts, problems
+
+
+def guard_problems(row, record, writes):
+    """What must hold in every guard row: no delete before the scan's last read, none at all when the task
+    failed, and the campaigns and their policies as seeded."""
+    problems = []
+    # By arrival (the log's time): a read that timed out is answered after its retry, and may be logged later.
+    scan = [r["time"] for r in record["requests"] if r["call"] in ("campaign.list", "retry_policy.get")]
+    if not scan:
+        problems.append("no campaign list was read before the delete")
+    if any(r["time"] < max(scan or [0]) for r in writes):
+        problems.append("a delete was sent before the scan had read every policy")
+    if (record["outcome"] or {}).get("failed") and writes:
+        problems.append("the task failed but sent %d delete(s)" % len(writes))
+    now = dict((item["campaignId"], item.get("retryPolicy")) for item in record.get("campaigns") or [])
+    if now != dict((item["campaignId"], item["retryPolicy"]) for item in row["campaigns"]):
+        problems.append("the campaigns or their policies changed")
+    return problems
+
+
+def campaign_of(request):
+    """The campaign id at the end of a retryPolicy path; None for other calls."""
+    if request["call"] not in ("retry_policy.get", "retry_policy.set"):
+        return None
+    return request["path"].split("?")[0].rsplit("/", 1)[-1]
+
+
+def one_policy_state(seeded, now):
+    """'as before', 'as asked' (POLICY_ADDED added, every other key as seeded) or what is wrong."""
+    if now == seeded:
+        return "as before"
+    data = now or {}
+    try:
+        doc = json.loads(data.get("policyJson") or "null")
+    except ValueError:
+        doc = None
+    asked = dict(POLICY_SEEDED, noRetryPolicy=sorted(POLICY_SEEDED["noRetryPolicy"] + [POLICY_ADDED]))
+    if (isinstance(doc, dict) and isinstance(doc.get("noRetryPolicy"), list) and str(data.get("policyType")) == "0"
+            and dict(doc, noRetryPolicy=sorted(doc["noRetryPolicy"])) == asked):
+        return "as asked"
+    return "unexpected: %s" % json.dumps(data, sort_keys=True)[:120]
+
+
+def rollout_server(row, record):
+    """(the state of each campaign of the row, selected then unselected; its sets sent; its sets applied)."""
+    now = dict((item["campaignId"], item.get("retryPolicy")) for item in record.get("campaigns") or [])
+    states, sent, applied = [], [], []
+    for item in row["campaigns"]:
+        ident = item["campaignId"]
+        states.append(one_policy_state(item["retryPolicy"], now.get(ident)) if ident in now else "missing")
+        sets = [r for r in record["requests"] if r["call"] == "retry_policy.set" and campaign_of(r) == ident]
+        sent.append(len(sets))
+        applied.append(len([r for r in sets if r.get("performed") and r.get("returnCode") == OK]))
+    return states, sent, applied
+
+
+def observed_rollout(row, record, secret, rerun):
+    """The facts of a rollout row (shape of rollout_expected()) and its problems: the task's campaigns and counts
+    must agree with each other and with the server, and a re-run must write only what was left to do."""
+    outcome = record["outcome"] or {}
+    requests = record["requests"]
+    size = ROLLOUT_SELECTED
+    problems = hygiene(row, outcome, requests, secret)
+    states, sent, applied = rollout_server(row, record)
+    reported = outcome.get("campaigns")
+    facts = dict(cause=None, tries=None, campaigns=None, states=states, sent=sent[:size], applied=applied[:size],
+                 fired=len([r for r in requests if r.get("fault")]), rerun=None, words=[])
+    if [(r["resultCode"], r["displayResult"]) for r in record["results"]] != [
+            (r["resultCode"], r["displayResult"]) for r in row["seed"]]:
+        problems.append("the external results changed")
+    unselected = row["campaigns"][size]["campaignId"]
+    if any(campaign_of(r) == unselected for r in requests):
+        problems.append("a request concerned the unselected campaign %s" % unselected)
+    if reported is not None:
+        if [item.get("campaign_id") for item in reported] != row["campaign_ids"]:
+            problems.append("campaigns lists %r, not the selected campaigns in order" %
+                            [item.get("campaign_id") for item in reported])
+        facts["campaigns"] = [item.get("outcome") for item in reported][:size]
+        tally = dict((name, 0) for name in ("changed", "unchanged", "skipped", "failed", "not_attempted"))
+        for item in reported:
+            tally[item.get("outcome")] = tally.get(item.get("outcome"), 0) + 1
+        if outcome.get("counts") != tally:
+            problems.append("counts %r do not add up the campaigns' outcomes %r" % (outcome.get("counts"), tally))
+        for number, item in enumerate(reported[:size]):
+            ident, said = item.get("campaign_id"), item.get("outcome")
+            # What the task says of each campaign must be what the server saw.
+            if said == "changed" and (states[number] != "as asked" or not applied[number]):
+                problems.append("%s reported changed, but its policy is %s after %d set(s) applied"
+                                % (ident, states[number], applied[number]))
+            if said == "unchanged" and (states[number] != "as asked" or sent[number]):
+                problems.append("%s reported unchanged, but its policy is %s (%d set(s) sent)"
+                                % (ident, states[number], sent[number]))
+            if said == "not_attempted" and (states[number] != "as before" or sent[number]):
+                problems.append("%s reported not_attempted, but %d set(s) were sent" % (ident, sent[number]))
+            if said == "failed" and not item.get("reason"):
+                problems.append("%s failed without a reason" % ident)
+            if item.get("changed") != (said == "changed") or item.get("failed") != (said == "failed"):
+                problems.append("%s: changed/failed flags disagree with its outcome %r" % (ident, said))
+        if outcome.get("changed") != any(item.get("outcome") == "changed" for item in reported):
+            problems.append("changed is %r" % outcome.get("changed"))
+    elif outcome.get("counts") is not None:
+        problems.append("counts without campaigns")
+    for ident in row["campaign_ids"]:
+        sets = [r for r in requests if r["call"] == "retry_policy.set" and campaign_of(r) == ident]
+        # A set is sent again only when the one before provably did not happen.
+        if any(r.get("performed") for r in sets[:-1]):
+            problems.append("%s: a set was sent again after one the server performed" % ident)
+    if outcome.get("failed"):
+        facts["outcome"] = "failed"
+        msg = outcome.get("msg") or ""
+        failed = [item for item in reported or [] if item.get("outcome") == "failed"]
+        if outcome.get("error_kind") is None:
+            facts["cause"] = "%d campaign%s failed" % (len(failed), "" if len(failed) == 1 else "s")
+        else:
+            facts["cause"] = failure_cause(outcome)
+            if outcome.get("attempts"):
+                facts["tries"] = outcome["attempts"]
+                if not any(text in msg for text in (tries_text(outcome["attempts"]), "%d times" % outcome["attempts"])):
+                    problems.append("the message does not say how many tries (%d)" % outcome["attempts"])
+            for word in CAUSE_WORDS.get(facts["cause"], []):
+                if word.lower() not in msg.lower():
+                    problems.append("the message lacks %r" % word)
+            if not outcome.get("call"):
+                problems.append("the failure names no call")
+        for item in failed:
+            if item.get("campaign_id") not in msg:
+                problems.append("the message does not name the failed campaign %s" % item.get("campaign_id"))
+            for word in REASON_WORDS.get(cause_of(row), []) + [OPERATION[row["call"]]]:
+                if word.lower() not in (item.get("reason") or "").lower():
+                    problems.append("the reason of %s lacks %r" % (item.get("campaign_id"), word))
+        # The writes it reports done are the sets the server performed.
+        done = sorted(write["call"].rsplit("/", 1)[-1] for write in outcome.get("writes") or []
+                      if write.get("outcome") == "done")
+        performed = sorted(campaign_of(r) for r in requests if r["call"] == "retry_policy.set"
+                           and r.get("performed") and r.get("returnCode") == OK)
+        if done != performed:
+            problems.append("writes done %r, but the server performed %r" % (done, performed))
+    else:
+        facts["outcome"] = "changed" if outcome.get("changed") else "unchanged"
+    facts["waited"] = retry_after_wait(requests)
+    if not record.get("settled", True):
+        problems.append("a slow fault never finished on the server")
+    if rerun is not None:
+        facts["rerun"], more = observed_rerun(row, record, rerun)
+        problems.extend(more)
+    elif outcome.get("failed"):
+        problems.append("the task failed, but was not run again")
+    return facts, problems
+
+
+def observed_rerun(row, record, rerun):
+    """The re-run of a rollout that failed, without faults: (dict(outcome, sent, state), problems)."""
+    problems = []
+    outcome = rerun["outcome"] or {}
+    first = max([r["seq"] for r in record["requests"]] or [0])
+    again = dict(rerun, requests=[r for r in rerun["requests"] if r["seq"] > first])
+    states, sent, _applied = rollout_server(row, again)
+    if outcome.get("failed"):
+        problems.append("the re-run failed: %s" % (outcome.get("msg") or "")[:200])
+    if any(r.get("fault") for r in again["requests"]):
+        problems.append("a fault fired in the re-run")
+    state = "all as asked" if set(states[:ROLLOUT_SELECTED]) == {"as asked"} else ", ".join(states[:ROLLOUT_SELECTED])
+    if states[ROLLOUT_SELECTED] != "as before":
+        state += "; unselected %s" % states[ROLLOUT_SELECTED]
+    return dict(outcome="failed" if outcome.get("failed") else ("changed" if outcome.get("changed") else "unchanged"),
+                sent=sent[:ROLLOUT_SELECTED], state=state), problems
 
 
 def retry_after_wait(requests):
@@ -521,7 +944,8 @@ def retry_after_wait(requests):
     for index, record in enumerate(ordered):
         if record.get("fault") != "rate_limit":
             continue
-        later = [r for r in ordered[index + 1:] if r["call"] == record["call"]]
+        # The next try: the same call on the same path (other campaigns' reads may come in between).
+        later = [r for r in ordered[index + 1:] if r["call"] == record["call"] and r["path"] == record["path"]]
         if later:
             gaps.append(later[0]["time"] - record["time"])
     if not gaps:
@@ -541,7 +965,14 @@ def expected_wait(row):
 def cost(row):
     """A rough estimate of a row's seconds, to share rows fairly between lanes."""
     seconds = 1.0
-    fired = expected(row)["fired"]
+    want = expected(row)
+    fired = want["fired"]
+    if want.get("rerun"):
+        seconds += 1.0
+    if row["module"] == "isales_retry_policies" and row["call"] == "retry_policy.set" and (
+            row["fault"] in ("slow", "504") + TRICKLED):
+        # Settled by reading over 2 x TIMEOUT, then a settle read after a pause of about twice that.
+        seconds += 4 * TIMEOUT
     if row["fault"] == "late":
         seconds += max(rule.get("delay", LATE_AFTER) for rule in row["rules"]) + 2 * TIMEOUT
     elif row["fault"] in ("slow",) + TRICKLED:
@@ -619,12 +1050,14 @@ def table(results, seconds):
     calls = sorted(set(r["row"]["call"] for r in results), key=(CALLS + POLICY_CALLS).index)
     bad = [r for r in results if not r["ok"]]
     lines = [
-        "# Fault matrix of `huawei.isales.isales_ob_result` and `huawei.isales.isales_retry_policy`",
+        "# Fault matrix of `huawei.isales.isales_ob_result`, `huawei.isales.isales_retry_policy` and "
+        "`huawei.isales.isales_retry_policies`",
         "",
         "<!-- Generated by tests/resilience/fault_matrix.py (nox session resilience). Do not edit. -->",
         "",
         "Every row ran `huawei.isales.isales_ob_result` (or, for the calls of campaigns and retry policies,",
-        "`huawei.isales.isales_retry_policy`) once, through `ansible-playbook`, against the",
+        "`huawei.isales.isales_retry_policy`; the *rollout* and *delete guard* rows say their module) once,",
+        "through `ansible-playbook`, against the",
         "CC-iSales simulator over HTTPS, with the row's faults armed on the simulator. *Expected* comes",
         "from the model in `tests/resilience/fault_matrix.py`; *observed* is read back from the simulator",
         "(its results and campaigns on the row's VDN, read through the admin API, and its request log) and",
@@ -641,6 +1074,23 @@ def table(results, seconds):
         "  every other key as seeded (one the collection does not know included). A set is the whole document:",
         "  after a set that failed, the policy is read again (after a timeout or a 504: at once and twice more,",
         "  `timeout` seconds apart) and written again only when the change is missing.",
+        "* *rollout* rows run `huawei.isales.isales_retry_policies` over %d campaigns named by `campaign_ids`"
+        % ROLLOUT_SELECTED,
+        "  (`max_workers` in the notes), adding the same code to each one's policy; the VDN has one more",
+        "  campaign, not selected, that no request may touch. The fault hits the second campaign's policy read",
+        "  or write (`where: campaignId`), or the campaign list. *campaigns* = each selected campaign's outcome",
+        "  as the task reports it; *server* = each one's policy; *sets sent / applied* per campaign. In every",
+        "  rollout row the task's `counts` add up its `campaigns`, each campaign reported changed holds the",
+        "  change after a set the server performed, one reported not_attempted received no set, no campaign",
+        "  received a set after one the server had performed, and a failed task's `writes` done are the sets",
+        "  the server performed. A task that failed is run again without faults (*re-run*): it writes the",
+        "  campaigns left as before, once each.",
+        "* *delete guard* rows delete a result that has a result code (`isales_ob_result` with `state: absent`,",
+        "  or `isales_ob_results` with `state: deleted`): before the delete, the module reads the campaign list",
+        "  and every campaign's policy (*scan read*; the VDN has %d campaigns, their policies naming another" % GUARD_CAMPAIGNS,
+        "  result's code unless the notes say they name this one). The fault hits the campaign list or the last",
+        "  campaign's policy read. In every guard row no delete arrived before the scan's last read, a task that",
+        "  failed sent no delete, and the campaigns and policies stayed as seeded.",
         "* Every row uses `timeout: %d`; `retries` is in its column. *slow* answers after %.1f s (the server"
         % (TIMEOUT, SLOW_DELAY),
         "  acts after the client gave up); *rate_limit* is a 429 with `Retry-After: %d`; *act* = the server" % RETRY_AFTER,
@@ -673,7 +1123,7 @@ def table(results, seconds):
     for item in results:
         row = item["row"]
         notes = row["note"] or ("act" if row.get("act") else "")
-        count = "-" if row["fault"] == "clock_skew" or row.get("every") else str(row["count"])
+        count = "-" if row["fault"] in ("clock_skew", "references") or row.get("every") else str(row["count"])
         observed_text = item["observed"]
         if item["problems"]:
             observed_text += " **(" + "; ".join(item["problems"]) + ")**"
@@ -684,16 +1134,16 @@ def table(results, seconds):
 
 
 def evaluate(matrix_rows, records, secret):
-    by_id = dict((record["row"]["id"], record) for record in records)
+    by_id = dict(((record["row"]["id"], record.get("phase")), record) for record in records)
     results = []
     for row in matrix_rows:
-        record = by_id.get(row["id"])
+        record = by_id.get((row["id"], None))
         want = expected(row)
         want["waited"] = expected_wait(row)
         if record is None:
             results.append(dict(row=row, expected=describe(want, row), observed="not run", problems=[], ok=False))
             continue
-        facts, problems = observed(row, record, secret)
+        facts, problems = observed(row, record, secret, rerun=by_id.get((row["id"], "rerun")))
         results.append(dict(row=row, expected=describe(want, row), observed=describe(facts, row), problems=problems,
                             ok=describe(want, row) == describe(facts, row) and not problems))
     return results

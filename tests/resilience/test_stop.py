@@ -23,6 +23,14 @@ sends the module's process a signal and checks that:
 
 A second signal ends the process at once, even with requests in flight, with a one-line JSON
 failure that says so.
+
+The same for a rollout: isales_retry_policies adding a code to the no-retry list of 150 campaigns
+(all_campaigns, 8 workers, 30 ms per request), signalled once 40 sets went through. It ends within a few
+seconds, failing with error_kind cancelled; no request arrived after the signal but the in-flight ones
+(at most max_workers), and the signal met some; its campaigns and counts agree with each other and with the
+server: the campaigns reported changed are exactly the ones written (once each, holding the change), every
+other one received no set and is as it was, and the writes it reports done are the server's. A re-run
+writes exactly the rest, once each, and one more run writes nothing. A second signal ends a rollout at once too.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -44,7 +52,7 @@ import time
 import pytest
 
 import simctl
-from conftest import requests_since, results_of
+from conftest import last_seq, requests_since, results_of
 
 MODULE = "isales_ob_results"
 FQCN = "huawei.isales." + MODULE
@@ -179,14 +187,14 @@ def module_log():
 class ModuleRun(object):
     """The module started as a process (ansible-core's way: python MODULE ARGS_FILE), output to files."""
 
-    def __init__(self, sim, params, tmp_path, name, wrap=list):
+    def __init__(self, sim, params, tmp_path, name, wrap=list, module=MODULE):
         args_file = tmp_path / ("%s-args.json" % name)
         # _ansible_module_name as ansible-core passes it for a task that names the module by its FQCN:
         # the module logs as ansible-<that name>.
-        args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": dict(params, _ansible_module_name=FQCN)}),
-                             encoding="utf-8")
+        args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": dict(params, _ansible_module_name="huawei.isales."
+                                                                     + module)}), encoding="utf-8")
         env = simctl.ansible_env(dict(sim.env(), PYTHONPATH=collections_root(), PYTHONDONTWRITEBYTECODE="1"))
-        command = [sys.executable, "-m", "ansible_collections.huawei.isales.plugins.modules.%s" % MODULE,
+        command = [sys.executable, "-m", "ansible_collections.huawei.isales.plugins.modules.%s" % module,
                    str(args_file)]
         self._out = open(str(tmp_path / ("%s.out" % name)), "w+b")  # pylint: disable=consider-using-with
         self._err = open(str(tmp_path / ("%s.err" % name)), "w+b")  # pylint: disable=consider-using-with
@@ -233,9 +241,9 @@ class ModuleRun(object):
         return json.loads(lines[0])
 
 
-def run_module(sim, params, tmp_path, name, timeout=60):
+def run_module(sim, params, tmp_path, name, timeout=60, module=MODULE):
     """The module's result, run to its end."""
-    run = ModuleRun(sim, params, tmp_path, name)
+    run = ModuleRun(sim, params, tmp_path, name, module=module)
     if not run.wait(timeout):
         run.kill()
         pytest.fail("%s did not end within %ss" % (name, timeout))
@@ -391,3 +399,171 @@ def test_a_second_signal_ends_the_module_at_once(fresh, tmp_path):
     assert result["failed"] is True and result["error_kind"] == "cancelled", result
     assert "second signal" in result["msg"] and "SIGTERM" in result["msg"], result["msg"]
     assert any(write["outcome"] == "unknown" for write in result["writes"]), result["writes"]
+
+
+# ------------------------------------------------------------------ a stopped rollout (isales_retry_policies)
+
+ROLLOUT = "isales_retry_policies"
+CAMPAIGNS = 150
+# Sets the server must have performed before the signal is sent.
+SETS_BEFORE_SIGNAL = 40
+# Every campaign's policy as seeded: a global policy whose no-retry list names NR1; the rollout adds NR2.
+SEEDED_POLICY = {"type": 0, "retryDay": 2, "retryTimes": 3, "vendorExtra": 1, "noRetryPolicy": ["NR1"]}
+ADDED = "NR2"
+
+
+def seed_campaigns(sim, vdn, count):
+    """count campaigns with SEEDED_POLICY, and the two external results whose codes the policies name;
+    {campaignId: the policy data as seeded}."""
+    sim.admin("POST", "/results", {"vdnId": vdn, "results": [
+        {"resultCode": code, "displayResult": "Stop test: no retry %s" % code, "obsCodes": ["00601"]}
+        for code in ("NR1", ADDED)]})
+    campaigns = [{"campaignId": "S%03d" % number, "name": "Stop test %03d" % number, "status": 2,
+                  "retryPolicy": {"retryPolicyId": str(number + 1), "policyType": 0,
+                                  "policyJson": json.dumps(SEEDED_POLICY, separators=(",", ":"))}}
+                 for number in range(count)]
+    sim.admin("POST", "/campaigns", {"vdnId": vdn, "campaigns": campaigns})
+    return dict((item["campaignId"], item["retryPolicy"]) for item in campaigns)
+
+
+def rollout(vdn):
+    return dict(vdn_id=vdn, all_campaigns=True, no_retry_result_codes=[ADDED], max_workers=WORKERS)
+
+
+def policy_states(sim, vdn, seeded):
+    """{campaignId: "as before", "as asked" (ADDED added, every other key as seeded) or what it is}."""
+    states = {}
+    for item in sim.admin("GET", "/campaigns?vdn=%d" % vdn)["campaigns"]:
+        data = item.get("retryPolicy") or {}
+        if data == seeded[item["campaignId"]]:
+            states[item["campaignId"]] = "as before"
+            continue
+        doc = json.loads(data.get("policyJson") or "null")
+        asked = dict(SEEDED_POLICY, noRetryPolicy=["NR1", ADDED])
+        if isinstance(doc, dict) and dict(doc, noRetryPolicy=sorted(doc.get("noRetryPolicy") or [])) == asked:
+            states[item["campaignId"]] = "as asked"
+        else:
+            states[item["campaignId"]] = "unexpected: %r" % (data,)
+    return states
+
+
+def policy_sets(records, vdn):
+    """The retry-policy writes of the log on the VDN: [(campaignId, record)]."""
+    prefix = "/rest/isales/v1/openapi/campaigns/%d/retryPolicy/" % vdn
+    return [(record["path"].split("?")[0][len(prefix):], record) for record in records
+            if record["call"] == "retry_policy.set" and record["path"].startswith(prefix)]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_stopped_rollout_reports_what_it_did(fresh, tmp_path, signum):
+    """isales_retry_policies over 150 campaigns, 8 at a time, each request 30 ms, stopped once 40 sets were
+    performed: it ends within seconds, starts at most max_workers requests after the signal, reports exactly
+    the campaigns the server saw written, and a re-run writes the rest, once each."""
+    name = signal.Signals(signum).name
+    vdn = 7111 if signum == signal.SIGINT else 7112
+    seeded = seed_campaigns(fresh, vdn, CAMPAIGNS)
+    fresh.admin("POST", "/config", {"latency_ms": LATENCY_MS})
+    run = ModuleRun(fresh, rollout(vdn), tmp_path, "rollout-stopped", module=ROLLOUT)
+    try:
+        wait_for(lambda: not run.running() or len([r for _c, r in policy_sets(requests_since(fresh), vdn)
+                                                   if performed(r)]) >= SETS_BEFORE_SIGNAL,
+                 30, "%d sets" % SETS_BEFORE_SIGNAL)
+        assert run.running(), "the rollout ended before the signal: %s %s" % (run.process.returncode,
+                                                                              run.stdout or "")
+        signalled = time.time()
+        run.process.send_signal(signum)
+        assert run.wait(5), "the rollout did not end within 5 s of %s" % name
+    finally:
+        run.kill()
+        fresh.admin("POST", "/config", {"latency_ms": 0})
+
+    result = run.result()
+    log = requests_since(fresh)
+    sets = policy_sets(log, vdn)
+    states = policy_states(fresh, vdn, seeded)
+
+    # A failure that says why, without a traceback.
+    assert run.process.returncode == 1, (run.process.returncode, run.stdout, run.stderr)
+    assert result.get("failed") is True, result
+    assert result["msg"].startswith("stopped by %s before the task finished; no request was started after it."
+                                    % name), result["msg"]
+    assert result.get("error_kind") == "cancelled", result
+
+    # Nothing started after the signal but what was in flight (the server logs when a request arrived, and
+    # how long it took); the signal did meet requests in flight, and they ended.
+    after = [record for record in log if record["time"] > signalled]
+    assert len(after) <= WORKERS, ["%s %s" % (r["method"], r["path"]) for r in after]
+    in_flight = [record for record in log if record["time"] <= signalled < record["time"] + record["duration_ms"] / 1e3]
+    assert in_flight, "no request was in flight when the signal came: the test proves nothing about them"
+
+    # Every campaign is reported, in the list's order; counts add up the outcomes.
+    reported = result["campaigns"]
+    assert [item["campaign_id"] for item in reported] == sorted(seeded), [item["campaign_id"] for item in reported]
+    outcomes = dict((item["campaign_id"], item["outcome"]) for item in reported)
+    tally = dict((outcome, 0) for outcome in ("changed", "unchanged", "skipped", "failed", "not_attempted"))
+    for outcome in outcomes.values():
+        tally[outcome] += 1
+    assert result["counts"] == tally, (result["counts"], tally)
+
+    # What it reports is what the server saw: a campaign reported changed was written once (no set was sent
+    # twice: no fault here) and holds the change; every other one received no set and is as it was.
+    written = sorted(ident for ident, record in sets if performed(record))
+    assert len(set(written)) == len(written), "a campaign was written twice: %s" % written
+    assert all(performed(record) for _ident, record in sets), [r for _i, r in sets if not performed(r)]
+    changed = sorted(ident for ident, outcome in outcomes.items() if outcome == "changed")
+    assert changed == written, (sorted(set(changed) - set(written)), sorted(set(written) - set(changed)))
+    assert all(states[ident] == "as asked" for ident in written), [(i, states[i]) for i in written]
+    rest = sorted(set(seeded) - set(written))
+    assert all(states[ident] == "as before" for ident in rest), [(i, states[i]) for i in rest if states[i] != "as before"]
+    assert tally["changed"] >= SETS_BEFORE_SIGNAL and tally["not_attempted"] > 0, tally
+    assert tally["unchanged"] == 0 and tally["skipped"] == 0, tally
+    # A campaign whose next request the stop refused is failed, saying so; nothing of it was written.
+    for item in reported:
+        if item["outcome"] == "failed":
+            assert "stopped" in item["reason"], item
+    assert result["changed"] is True
+    # The writes it reports done are the sets the server performed; none was left in flight.
+    assert sorted(write["call"].rsplit("/", 1)[-1] for write in result["writes"]
+                  if write["outcome"] == "done") == written, result["writes"]
+    assert all(write["outcome"] in ("done", "not sent") for write in result["writes"]), result["writes"]
+
+    # A re-run writes the rest, each once; one more changes nothing.
+    seq = max(record["seq"] for record in log)
+    again = run_module(fresh, rollout(vdn), tmp_path, "rollout-rerun", module=ROLLOUT)
+    assert again.get("failed") is not True, again
+    assert again["changed"] is True and again["counts"]["changed"] == len(rest), again["counts"]
+    resent = sorted(ident for ident, _record in policy_sets(requests_since(fresh, seq), vdn))
+    assert resent == rest, (sorted(set(resent) - set(rest)), sorted(set(rest) - set(resent)))
+    assert set(policy_states(fresh, vdn, seeded).values()) == {"as asked"}
+    seq = last_seq(fresh)
+    third = run_module(fresh, rollout(vdn), tmp_path, "rollout-third", module=ROLLOUT)
+    assert third.get("failed") is not True and third["changed"] is False, third
+    assert policy_sets(requests_since(fresh, seq), vdn) == []
+
+
+def test_a_second_signal_ends_a_rollout_at_once(fresh, tmp_path):
+    vdn = 7113
+    seed_campaigns(fresh, vdn, 60)
+    fresh.admin("POST", "/config", {"latency_ms": LATENCY_MS})
+    run = ModuleRun(fresh, rollout(vdn), tmp_path, "rollout-twice", module=ROLLOUT)
+    try:
+        wait_for(lambda: not run.running() or policy_sets(requests_since(fresh), vdn), 30, "a set")
+        assert run.running(), "the rollout ended too early: %s" % run.stdout
+        # From now on every request takes 2 s: the workers' next requests are in flight when the signals come.
+        fresh.admin("POST", "/config", {"latency_ms": 2000})
+        time.sleep(0.3)
+        run.process.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+        assert run.running(), "the first signal must let the requests in flight finish: %s" % run.stdout
+        second = time.monotonic()
+        run.process.send_signal(signal.SIGTERM)
+        assert run.wait(1.5), "the rollout did not end at once on a second signal"
+        took = time.monotonic() - second
+    finally:
+        run.kill()
+        fresh.admin("POST", "/config", {"latency_ms": 0})
+    assert took < 1.0, took
+    assert run.process.returncode == 1, (run.process.returncode, run.stdout, run.stderr)
+    result = run.result()
+    assert result["failed"] is True and result["error_kind"] == "cancelled", result
+    assert "second signal" in result["msg"] and "SIGTERM" in result["msg"], result["msg"]

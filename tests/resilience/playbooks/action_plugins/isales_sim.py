@@ -21,6 +21,8 @@ per row and a module run per call would triple the run time.
                          # has some)} as one JSON line to out
       outcome: "{{ registered module result }}"
       out: /path/to/observations.jsonl
+      phase: rerun       # optional: a second run of the row (faults cleared by the first observe), recorded
+                         # with this phase; its requests are those logged after the first observation's
 
     isales_sim:
       admin: ...
@@ -138,9 +140,10 @@ def wait_landed(admin):
     return round(time.monotonic() - started, 3)
 
 
-def observe(admin, row):
-    """The server's side of a row, once every fault that fired has been answered and logged."""
-    armed = sum(rule.get("count", 1) for rule in row.get("rules") or [])
+def observe(admin, row, rerun=False):
+    """The server's side of a row, once every fault that fired has been answered and logged (rerun: the
+    faults were cleared by the first observation, only late writes are waited for)."""
+    armed = 0 if rerun else sum(rule.get("count", 1) for rule in row.get("rules") or [])
     deadline = time.monotonic() + SETTLE_SECONDS
     while True:
         pending = admin("GET", "/faults")["faults"]
@@ -178,7 +181,7 @@ def barrier(directory, name, parties):
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _VALID_ARGS = frozenset(("admin", "ca", "op", "row", "rules", "replace", "settings", "wait", "outcome", "out",
-                             "dir", "name", "parties"))
+                             "dir", "name", "parties", "phase"))
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
@@ -219,8 +222,10 @@ class ActionModule(ActionBase):
             elif op == "arrange":
                 result.update(arrange(admin, row))
             elif op == "observe":
-                seen = observe(admin, row)
+                seen = observe(admin, row, rerun=bool(args.get("phase")))
                 record = dict(seen, row=row, outcome=args.get("outcome"))
+                if args.get("phase"):
+                    record["phase"] = args["phase"]
                 with open(args["out"], "a", encoding="utf-8") as handle:
                     handle.write(json.dumps(record, sort_keys=True) + "\n")
                 result["settled"] = seen["settled"]
