@@ -405,11 +405,28 @@ def test_differing_copies_fail_naming_them(copies):
 LOST_ANSWERS_VDN = {"single": 3105, "bulk": 3106}
 
 
+# The race is staged by timing (a barrier before each text, 300 ms per request); on a loaded machine one run
+# may start its task so late that it reads the other's landed create and has nothing to create. Such an
+# attempt is still checked in full, and the scenario is staged again on a fresh VDN, at most STAGINGS times.
+STAGINGS = 3
+
+
 @pytest.mark.parametrize("mode", sorted(LOST_ANSWERS_VDN))
 def test_racers_whose_creates_lose_their_answers_leave_one_result_per_text(sim, tmp_path, mode):
     """Each run reads the VDN again after its 502, finds two identical copies (its own, landed, and the
     other run's) and keeps the lowest defId: one result per text, both tasks succeed, the next run is quiet."""
-    vdn = LOST_ANSWERS_VDN[mode]
+    staged = []
+    for attempt in range(STAGINGS):
+        vdn = LOST_ANSWERS_VDN[mode] + 10 * attempt
+        staged.append(race_with_lost_answers(sim, tmp_path / ("attempt-%d" % attempt), mode, vdn))
+        if staged[-1]:
+            break
+    assert staged[-1], "the race (both lost creates of one text) was not staged in %d attempts" % len(staged)
+
+
+def race_with_lost_answers(sim, tmp_path, mode, vdn):
+    """One staging of the race on vdn, checked in full; whether both lost creates were of one text."""
+    tmp_path.mkdir(parents=True)
     items = texts(False)[:3]
     barrier = {"dir": str(tmp_path / "barrier"), "parties": 2}
     text_barrier = {"dir": str(tmp_path / "texts"), "parties": 2} if mode == "single" else None
@@ -432,7 +449,6 @@ def test_racers_whose_creates_lose_their_answers_leave_one_result_per_text(sim, 
 
     lost = [r for r in log if r["call"] == "ob_result.create" and r["status"] == 502]
     assert len(lost) == 2 and all(r["performed"] and r["def_id"] for r in lost), lost
-    assert len(set(json.loads(r["body"])["displayResult"] for r in lost)) == 1, "the lost creates were of one text"
     kept = survivors(results_of(sim, vdn), items)
     wanted = set(result["defId"] for result in kept.values())
     created = set(r["def_id"] for r in log if r["call"] == "ob_result.create" and r["def_id"])
@@ -455,3 +471,4 @@ def test_racers_whose_creates_lose_their_answers_leave_one_result_per_text(sim, 
     for result in task_results(load(again), mode):
         assert not result.get("failed") and not result["changed"] and result["duplicates_removed"] == [], result
     assert survivors(results_of(sim, vdn), items) == kept
+    return len(set(json.loads(r["body"])["displayResult"] for r in lost)) == 1
