@@ -382,7 +382,7 @@ def _made(ops, done):
 class BulkRun(object):
     """Reads a VDN once, plans, and converges it."""
 
-    def __init__(self, pool, vdn_id, check_mode=False, write_workers=1):
+    def __init__(self, pool, vdn_id, check_mode=False, write_workers=1, guard=None):
         self.pool = pool
         self.vdn_id = vdn_id
         self.check_mode = check_mode
@@ -393,7 +393,7 @@ class BulkRun(object):
         # The writes whose outcome a failure left unknown, from every worker.
         self.unknown = []
         # guard([states]): raises when the results must not be deleted (_ob_result.reference_guard).
-        self.guard = None
+        self.guard = guard
 
     def catalogue(self):
         return list_obs_codes(self.pool.client(), self.vdn_id, self.pool)

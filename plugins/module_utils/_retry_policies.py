@@ -64,6 +64,8 @@ SKIPPED = "skipped"
 FAILED = "failed"
 NOT_ATTEMPTED = "not_attempted"
 OUTCOMES = (CHANGED, UNCHANGED, SKIPPED, FAILED, NOT_ATTEMPTED)
+# A campaign's state while the rollout runs, never an outcome: its policy was read, and it is not planned yet.
+READ = "read"
 
 # HTTP statuses that concern the whole task, not one campaign: the key (401, 403), a proxy (407), the rate (429).
 _GLOBAL_STATUSES = (401, 403, 407, 429)
@@ -162,8 +164,6 @@ class Record(object):
         self.error = None
         # A write of the campaign's policy was confirmed before the failure in self.error.
         self.written = False
-        # The campaign was planned (against before).
-        self.planned = False
 
     def report(self, results):
         """The campaign as the module returns it."""
@@ -212,30 +212,34 @@ class Rollout(object):
             try:
                 work(client, record)
             except (IsalesError, ResourceError) as err:
-                record.outcome, record.reason, record.error = FAILED, err.msg, err
-                if isinstance(err, IsalesError) and err.kind == KIND_CANCELLED and err.sent is False:
-                    # Its next request was not sent: the task is being stopped. Written before, or not attempted.
-                    record.outcome = NOT_ATTEMPTED
-                    record.reason = "not attempted: the task was stopped before this campaign's change was made"
+                record.error = err
                 if record.written:
                     record.outcome = CHANGED
                     record.reason = ("written (the server confirmed the write), but not read back and settled: %s"
                                      % err.msg)
+                elif isinstance(err, IsalesError) and err.kind == KIND_CANCELLED and err.sent is False:
+                    # Its next request was not sent: the task is being stopped.
+                    record.outcome = NOT_ATTEMPTED
+                    record.reason = "not attempted: the task was stopped before this campaign's change was made"
+                else:
+                    record.outcome, record.reason = FAILED, err.msg
                 if not concerns_one_campaign(err):
-                    with self._lock:
-                        if self.fatal is None:
-                            self.fatal = err
-                    self.halt.set()
+                    self._halt(err)
         try:
             self.pool.map(task, records)
         except IsalesError as err:  # the pool dropped calls: the task is being stopped
-            with self._lock:
-                if self.fatal is None:
-                    self.fatal = err
-            self.halt.set()
+            self._halt(err)
+
+    def _halt(self, err):
+        """Start no more work: err concerns every campaign (the first such failure is the task's)."""
+        with self._lock:
+            if self.fatal is None:
+                self.fatal = err
+        self.halt.set()
 
     def _read(self, client, record):
-        """The campaign's policy (record.before); skipped when the rollout leaves it alone."""
+        """The campaign's policy (record.before), the campaign then READ; skipped when the rollout leaves it
+        alone."""
         try:
             data, call = get_policy(client, self.vdn_id, record.campaign["id"])
         except IsalesError as err:
@@ -245,7 +249,7 @@ class Rollout(object):
             raise
         record.before = read_policy(data, call)
         why = unusable(record.before)
-        record.outcome, record.reason = (SKIPPED, why) if why else (UNCHANGED, None)
+        record.outcome, record.reason = (SKIPPED, why) if why else (READ, None)
 
     def _converge(self, client, record):
         """Plan the campaign (read) and write it when it differs: check mode marks it changed, as planned.
@@ -253,13 +257,9 @@ class Rollout(object):
         A write is planned from a read made just before it: the settle read of another run (a pause of about
         twice its write's round trip) only catches a write planned from a read that recent. So the policy of
         a campaign named explicitly, read with all the others before the first write, is read again."""
-        if record.outcome != UNCHANGED:
+        target = self._plan(record)
+        if target is None:
             return
-        target = planned(record.before, self.want, record.campaign)
-        if target is record.before:
-            record.planned = True
-            return
-        record.planned, record.outcome = True, NOT_ATTEMPTED
         if self.check_mode:
             record.outcome, record.after = CHANGED, target
             return
@@ -267,11 +267,8 @@ class Rollout(object):
             return
         if self.explicit:
             self._read(client, record)
-            if record.outcome != UNCHANGED:
-                return
-            if planned(record.before, self.want, record.campaign) is record.before:
-                return  # another writer made the change meanwhile
-            record.outcome = NOT_ATTEMPTED
+            if self._plan(record) is None:
+                return  # another writer made the change meanwhile, or the campaign cannot take it any more
         # Imported here: a task that changes nothing does not compile the writer.
         from ansible_collections.huawei.isales.plugins.module_utils._retry_policy_writer import (  # pylint: disable=import-outside-toplevel
             PolicyWriter,
@@ -286,12 +283,14 @@ class Rollout(object):
         record.after = after
         record.outcome = CHANGED if view(after) != view(record.before) else UNCHANGED
 
-    def _unplanned(self, records):
-        """After a halt: a campaign read but never planned is not attempted when it needed the change."""
-        for record in records:
-            if record.outcome == UNCHANGED and not record.planned:
-                if planned(record.before, self.want, record.campaign) is not record.before:
-                    record.outcome = NOT_ATTEMPTED
+    def _plan(self, record):
+        """The policy a READ campaign is to be written as (the campaign then not_attempted until it is written),
+        or None: not read, or unchanged (marked so)."""
+        if record.outcome != READ:
+            return None
+        target = planned(record.before, self.want, record.campaign)
+        record.outcome = UNCHANGED if target is record.before else NOT_ATTEMPTED
+        return None if target is record.before else target
 
     def run(self, campaigns):
         """The records of campaigns, in their order, after the rollout.
@@ -309,7 +308,8 @@ class Rollout(object):
                 self._each(records, self._converge)
         else:
             self._each(records, lambda client, record: self._read(client, record) or self._converge(client, record))
-        self._unplanned(records)
+        for record in records:
+            self._plan(record)  # read, but not reached: unchanged, or not attempted when it needed the change
         if self.fatal is None and self._halted() and any(record.outcome == NOT_ATTEMPTED for record in records):
             self.fatal = IsalesError("the task is being stopped", KIND_CANCELLED, sent=False)
         return records

@@ -285,10 +285,9 @@ OPTIONS = dict(
 def run(module):
     """The task's result; raises IsalesError or ResourceError (with what was done before, as `partial`)."""
     params = module.params
+    guard = reference_guard(module.pool, params["vdn_id"]) if params["check_references"] else None
     bulk = BulkRun(module.pool(), params["vdn_id"], check_mode=module.check_mode,
-                   write_workers=min(params["write_workers"], params["max_workers"]))
-    if params["check_references"]:
-        bulk.guard = reference_guard(module.pool, params["vdn_id"])
+                   write_workers=min(params["write_workers"], params["max_workers"]), guard=guard)
     return bulk.converge(normalize_config(params["config"]), params["state"],
                          validate_obs_codes=params["validate_obs_codes"], diff=module._diff)
 
